@@ -1,0 +1,1 @@
+//! tusk-testkit

@@ -1,0 +1,69 @@
+//! The `ToSql` and `FromSql` implementations for Rust's own types, one module
+//! per family, and the small checks they share.
+//!
+//! Every decoder follows the same three steps: check that the PostgreSQL
+//! type is one the Rust type accepts ([`WrongType`](crate::WrongType)
+//! otherwise), check the bytes' shape (length, UTF-8), then convert. Each
+//! step returns an error instead of panicking, whatever the input.
+
+mod bytea;
+mod primitive;
+mod text;
+mod uuid_impl;
+mod wrappers;
+
+#[cfg(test)]
+mod test_util;
+
+use crate::error::{decode_error, wrong_type};
+use crate::{BoxError, DecodeErrorKind, Format, Type, ValueTooLarge};
+
+/// Refuses `ty` with [`WrongType`](crate::WrongType) unless `ok`.
+pub(crate) fn ensure_type(ok: bool, rust_type: &'static str, ty: &Type) -> Result<(), BoxError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(wrong_type(rust_type, ty))
+    }
+}
+
+/// The bytes of a fixed-size binary value, or a
+/// [`WrongLength`](DecodeErrorKind::WrongLength) error.
+pub(crate) fn fixed<const N: usize>(
+    rust_type: &'static str,
+    ty: &Type,
+    raw: &[u8],
+) -> Result<[u8; N], BoxError> {
+    raw.try_into().map_err(|_| {
+        decode_error(
+            rust_type,
+            ty,
+            Format::Binary,
+            DecodeErrorKind::WrongLength {
+                expected: N,
+                actual: raw.len(),
+            },
+        )
+    })
+}
+
+/// `raw` as UTF-8 text, or an [`InvalidUtf8`](DecodeErrorKind::InvalidUtf8)
+/// error.
+pub(crate) fn utf8<'a>(
+    rust_type: &'static str,
+    ty: &Type,
+    format: Format,
+    raw: &'a [u8],
+) -> Result<&'a str, BoxError> {
+    std::str::from_utf8(raw)
+        .map_err(|_| decode_error(rust_type, ty, format, DecodeErrorKind::InvalidUtf8))
+}
+
+/// Refuses a value longer than a parameter's 32-bit length can describe.
+pub(crate) fn ensure_len(len: usize) -> Result<(), BoxError> {
+    if i32::try_from(len).is_ok() {
+        Ok(())
+    } else {
+        Err(Box::new(ValueTooLarge { len }))
+    }
+}

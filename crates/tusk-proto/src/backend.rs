@@ -185,10 +185,7 @@ impl ErrorFields {
 
     /// The value of field `code`, if present (the first one if repeated).
     pub fn get(&self, code: u8) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map(|(_, v)| v.as_str())
+        self.fields.iter().find(|(c, _)| *c == code).map(|(_, v)| v.as_str())
     }
 
     /// All fields in the order the server sent them.
@@ -215,7 +212,9 @@ impl ErrorFields {
     fn encode(&self, buf: &mut BytesMut) -> Result<(), ProtoError> {
         for (code, value) in &self.fields {
             if *code == 0 {
-                return Err(ProtoError::InteriorNul { what: "error field code" });
+                return Err(ProtoError::InteriorNul {
+                    what: "error field code",
+                });
             }
             buf.put_u8(*code);
             put_cstr(buf, value.as_bytes(), "error field")?;
@@ -399,7 +398,10 @@ pub enum BackendMessage {
     },
     /// `v`: the server supports an older minor version, or not all `_pq_.` options.
     NegotiateProtocolVersion {
-        /// Newest minor protocol version the server supports.
+        /// Newest protocol version the server supports. The protocol documentation
+        /// calls this the newest *minor* version, but PostgreSQL sends the whole
+        /// version code (`3 << 16 | minor`, e.g. 196608 for 3.0); readers should accept
+        /// both (`ProtocolVersion::from_wire` for values over 0xffff).
         newest_minor: i32,
         /// Protocol options the server did not recognise.
         unrecognized: Vec<String>,
@@ -488,8 +490,14 @@ impl BackendMessage {
                 M::CommandComplete { tag }
             }
             b'I' => empty(M::EmptyQueryResponse, "EmptyQueryResponse", body)?,
-            b'E' => M::ErrorResponse(ErrorFields::decode("ErrorResponse", Reader::new("ErrorResponse", body))?),
-            b'N' => M::NoticeResponse(ErrorFields::decode("NoticeResponse", Reader::new("NoticeResponse", body))?),
+            b'E' => M::ErrorResponse(ErrorFields::decode(
+                "ErrorResponse",
+                Reader::new("ErrorResponse", body),
+            )?),
+            b'N' => M::NoticeResponse(ErrorFields::decode(
+                "NoticeResponse",
+                Reader::new("NoticeResponse", body),
+            )?),
             b'1' => empty(M::ParseComplete, "ParseComplete", body)?,
             b'2' => empty(M::BindComplete, "BindComplete", body)?,
             b'3' => empty(M::CloseComplete, "CloseComplete", body)?,
@@ -500,7 +508,10 @@ impl BackendMessage {
                 let mut r = Reader::new("ParameterDescription", body);
                 let n = r.i16()? as u16 as usize;
                 if n * 4 != r.remaining() {
-                    return Err(ProtoError::malformed("ParameterDescription", "count does not match body"));
+                    return Err(ProtoError::malformed(
+                        "ParameterDescription",
+                        "count does not match body",
+                    ));
                 }
                 let mut oids = Vec::with_capacity(n);
                 for _ in 0..n {
@@ -514,7 +525,11 @@ impl BackendMessage {
                 let channel = r.cstr()?;
                 let payload = r.cstr()?;
                 r.finish()?;
-                M::NotificationResponse { process_id, channel, payload }
+                M::NotificationResponse {
+                    process_id,
+                    channel,
+                    payload,
+                }
             }
             b'v' => {
                 let mut r = Reader::new("NegotiateProtocolVersion", body);
@@ -528,7 +543,10 @@ impl BackendMessage {
                     unrecognized.push(r.cstr()?);
                 }
                 r.finish()?;
-                M::NegotiateProtocolVersion { newest_minor, unrecognized }
+                M::NegotiateProtocolVersion {
+                    newest_minor,
+                    unrecognized,
+                }
             }
             b'G' => M::CopyInResponse(decode_copy_response("CopyInResponse", body)?),
             b'H' => M::CopyOutResponse(decode_copy_response("CopyOutResponse", body)?),
@@ -623,12 +641,19 @@ impl BackendMessage {
                         b.put_u32(*o);
                     }
                 }
-                M::NotificationResponse { process_id, channel, payload } => {
+                M::NotificationResponse {
+                    process_id,
+                    channel,
+                    payload,
+                } => {
                     b.put_i32(*process_id);
                     put_cstr(b, channel.as_bytes(), "channel")?;
                     put_cstr(b, payload.as_bytes(), "payload")?;
                 }
-                M::NegotiateProtocolVersion { newest_minor, unrecognized } => {
+                M::NegotiateProtocolVersion {
+                    newest_minor,
+                    unrecognized,
+                } => {
                     b.put_i32(*newest_minor);
                     b.put_i32(unrecognized.len() as i32);
                     for o in unrecognized {
@@ -683,7 +708,9 @@ fn decode_auth(mut r: Reader) -> Result<Authentication, ProtoError> {
         3 => Authentication::CleartextPassword,
         5 => {
             let s = r.bytes(4)?;
-            Authentication::Md5Password { salt: [s[0], s[1], s[2], s[3]] }
+            Authentication::Md5Password {
+                salt: [s[0], s[1], s[2], s[3]],
+            }
         }
         7 => Authentication::Gss,
         8 => Authentication::GssContinue { data: r.rest() },
@@ -731,7 +758,9 @@ fn encode_auth(a: &Authentication, b: &mut BytesMut) -> Result<(), ProtoError> {
             b.put_i32(10);
             for m in mechanisms {
                 if m.is_empty() {
-                    return Err(ProtoError::InteriorNul { what: "empty SASL mechanism name" });
+                    return Err(ProtoError::InteriorNul {
+                        what: "empty SASL mechanism name",
+                    });
                 }
                 put_cstr(b, m.as_bytes(), "SASL mechanism")?;
             }

@@ -47,10 +47,7 @@ pub(crate) fn frame(buf: &mut BytesMut, max: usize) -> Result<Option<(u8, usize)
     let tag = buf[0];
     let len = i32::from_be_bytes([buf[1], buf[2], buf[3], buf[4]]);
     if len < 4 {
-        return Err(ProtoError::BadLength {
-            tag,
-            len: len.into(),
-        });
+        return Err(ProtoError::BadLength { tag, len: len.into() });
     }
     let len = len as usize;
     if len > max {
@@ -174,8 +171,7 @@ impl Reader {
     /// A NUL-terminated UTF-8 string.
     pub(crate) fn cstr(&mut self) -> Result<String, ProtoError> {
         let b = self.cstr_bytes()?;
-        String::from_utf8(b.to_vec())
-            .map_err(|_| ProtoError::malformed(self.msg, "string is not valid UTF-8"))
+        String::from_utf8(b.to_vec()).map_err(|_| ProtoError::malformed(self.msg, "string is not valid UTF-8"))
     }
 
     /// A NUL-terminated string, with invalid UTF-8 replaced (for error texts, which must
@@ -224,10 +220,7 @@ pub(crate) fn write_msg<E>(
 /// Writes a length-prefixed body (the length counts itself) with no tag; truncates back
 /// on error.
 #[inline]
-pub(crate) fn write_body<E>(
-    buf: &mut BytesMut,
-    f: impl FnOnce(&mut BytesMut) -> Result<(), E>,
-) -> Result<(), E> {
+pub(crate) fn write_body<E>(buf: &mut BytesMut, f: impl FnOnce(&mut BytesMut) -> Result<(), E>) -> Result<(), E> {
     let start = buf.len();
     buf.put_i32(0);
     if let Err(e) = f(buf) {

@@ -107,11 +107,18 @@ impl StartupPacket {
         }
         let len = i32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]);
         if len < 8 {
-            return Err(ProtoError::BadLength { tag: 0, len: len.into() });
+            return Err(ProtoError::BadLength {
+                tag: 0,
+                len: len.into(),
+            });
         }
         let len = len as usize;
         if len > limits.max_startup_len {
-            return Err(ProtoError::TooLong { tag: 0, len: len as u64, max: limits.max_startup_len });
+            return Err(ProtoError::TooLong {
+                tag: 0,
+                len: len as u64,
+                max: limits.max_startup_len,
+            });
         }
         if buf.len() < len {
             buf.reserve(len - buf.len());
@@ -136,7 +143,10 @@ impl StartupPacket {
                 return Ok(Some(StartupPacket::Cancel { process_id, secret_key }));
             }
             v if (v >> 16) == 1234 => {
-                return Err(ProtoError::malformed("StartupMessage", format!("unknown request code {v}")));
+                return Err(ProtoError::malformed(
+                    "StartupMessage",
+                    format!("unknown request code {v}"),
+                ));
             }
             v => {
                 let mut params = Vec::new();
@@ -148,7 +158,10 @@ impl StartupPacket {
                     let value = r.cstr()?;
                     params.push((name, value));
                 }
-                StartupPacket::Startup { version: ProtocolVersion::from_wire(v), params }
+                StartupPacket::Startup {
+                    version: ProtocolVersion::from_wire(v),
+                    params,
+                }
             }
         };
         r.finish()?;
@@ -354,13 +367,20 @@ impl FrontendMessage {
                 let query = r.cstr()?;
                 let n = r.i16()? as u16 as usize;
                 if n * 4 != r.remaining() {
-                    return Err(ProtoError::malformed("Parse", "parameter type count does not match body"));
+                    return Err(ProtoError::malformed(
+                        "Parse",
+                        "parameter type count does not match body",
+                    ));
                 }
                 let mut param_types = Vec::with_capacity(n);
                 for _ in 0..n {
                     param_types.push(r.u32()?);
                 }
-                M::Parse { name, query, param_types }
+                M::Parse {
+                    name,
+                    query,
+                    param_types,
+                }
             }
             b'B' => {
                 let mut r = Reader::new("Bind", body);
@@ -377,7 +397,13 @@ impl FrontendMessage {
                 }
                 let result_formats = read_formats(&mut r)?;
                 r.finish()?;
-                M::Bind { portal, statement, param_formats, params, result_formats }
+                M::Bind {
+                    portal,
+                    statement,
+                    param_formats,
+                    params,
+                    result_formats,
+                }
             }
             b'D' | b'C' => {
                 let msg = if tag == b'D' { "Describe" } else { "Close" };
@@ -385,7 +411,11 @@ impl FrontendMessage {
                 let target = Target::from_byte(msg, r.u8()?)?;
                 let name = r.cstr()?;
                 r.finish()?;
-                if tag == b'D' { M::Describe { target, name } } else { M::Close { target, name } }
+                if tag == b'D' {
+                    M::Describe { target, name }
+                } else {
+                    M::Close { target, name }
+                }
             }
             b'E' => {
                 let mut r = Reader::new("Execute", body);
@@ -419,7 +449,12 @@ impl FrontendMessage {
                 }
                 let result_format = r.i16()?;
                 r.finish()?;
-                M::FunctionCall { function_oid, arg_formats, args, result_format }
+                M::FunctionCall {
+                    function_oid,
+                    arg_formats,
+                    args,
+                    result_format,
+                }
             }
             other => return Err(ProtoError::UnknownTag(other)),
         })
@@ -446,8 +481,18 @@ impl FrontendMessage {
                 Ok(())
             }
             M::Query(q) => query(buf, q),
-            M::Parse { name, query, param_types } => parse(buf, name, query, param_types),
-            M::Bind { portal, statement, param_formats, params, result_formats } => bind(
+            M::Parse {
+                name,
+                query,
+                param_types,
+            } => parse(buf, name, query, param_types),
+            M::Bind {
+                portal,
+                statement,
+                param_formats,
+                params,
+                result_formats,
+            } => bind(
                 buf,
                 portal,
                 statement,
@@ -489,7 +534,12 @@ impl FrontendMessage {
                 Ok(())
             }
             M::CopyFail(m) => copy_fail(buf, m),
-            M::FunctionCall { function_oid, arg_formats, args, result_format } => write_msg(buf, b'F', |b| {
+            M::FunctionCall {
+                function_oid,
+                arg_formats,
+                args,
+                result_format,
+            } => write_msg(buf, b'F', |b| {
                 b.put_u32(*function_oid);
                 put_formats(b, arg_formats)?;
                 put_count(b, args.len(), "arguments")?;
@@ -554,7 +604,9 @@ pub fn startup<'a>(
         b.put_i32(version.to_wire());
         for (k, v) in params {
             if k.is_empty() {
-                return Err(ProtoError::InteriorNul { what: "empty startup parameter name" });
+                return Err(ProtoError::InteriorNul {
+                    what: "empty startup parameter name",
+                });
             }
             put_cstr(b, k.as_bytes(), "startup parameter name")?;
             put_cstr(b, v.as_bytes(), "startup parameter value")?;
@@ -669,7 +721,10 @@ pub fn bind<E>(
             if present {
                 let len = b.len() - at - 4;
                 if len > i32::MAX as usize {
-                    return Err(BindError::Proto(ProtoError::TooMany { what: "bytes in one parameter", count: len }));
+                    return Err(BindError::Proto(ProtoError::TooMany {
+                        what: "bytes in one parameter",
+                        count: len,
+                    }));
                 }
                 b[at..at + 4].copy_from_slice(&(len as i32).to_be_bytes());
             } else {

@@ -3,12 +3,9 @@
 
 use bytes::{Bytes, BytesMut};
 use tusk_proto::backend::{
-    Authentication, BackendMessage, CopyResponse, DataRow, ErrorFields, FieldDescription,
-    TransactionStatus,
+    Authentication, BackendMessage, CopyResponse, DataRow, ErrorFields, FieldDescription, TransactionStatus,
 };
-use tusk_proto::frontend::{
-    self, AuthResponse, FrontendMessage, ProtocolVersion, StartupPacket, Target,
-};
+use tusk_proto::frontend::{self, AuthResponse, FrontendMessage, ProtocolVersion, StartupPacket, Target};
 use tusk_proto::{Limits, ProtoError};
 
 fn backend_roundtrip(m: BackendMessage) {
@@ -18,7 +15,11 @@ fn backend_roundtrip(m: BackendMessage) {
     // Byte by byte: every prefix says "need more", never an error.
     for cut in 0..whole.len() {
         let mut part = BytesMut::from(&whole[..cut]);
-        assert_eq!(BackendMessage::decode(&mut part, &Limits::default()).unwrap(), None, "{m:?} cut at {cut}");
+        assert_eq!(
+            BackendMessage::decode(&mut part, &Limits::default()).unwrap(),
+            None,
+            "{m:?} cut at {cut}"
+        );
     }
     let got = BackendMessage::decode(&mut b, &Limits::default()).unwrap().unwrap();
     assert_eq!(got, m);
@@ -66,27 +67,63 @@ fn every_backend_message_round_trips() {
         BackendMessage::Authentication(Authentication::CleartextPassword),
         BackendMessage::Authentication(Authentication::Md5Password { salt: [1, 2, 3, 4] }),
         BackendMessage::Authentication(Authentication::Gss),
-        BackendMessage::Authentication(Authentication::GssContinue { data: Bytes::from_static(b"gss") }),
+        BackendMessage::Authentication(Authentication::GssContinue {
+            data: Bytes::from_static(b"gss"),
+        }),
         BackendMessage::Authentication(Authentication::Sspi),
         BackendMessage::Authentication(Authentication::Sasl {
             mechanisms: vec!["SCRAM-SHA-256-PLUS".into(), "SCRAM-SHA-256".into()],
         }),
-        BackendMessage::Authentication(Authentication::SaslContinue { data: Bytes::from_static(b"r=abc,s=xyz,i=4096") }),
-        BackendMessage::Authentication(Authentication::SaslFinal { data: Bytes::from_static(b"v=sig") }),
-        BackendMessage::BackendKeyData { process_id: 42, secret_key: Bytes::from_static(&[9; 4]) },
-        BackendMessage::BackendKeyData { process_id: 42, secret_key: Bytes::from(vec![7u8; 32]) },
-        BackendMessage::BackendKeyData { process_id: 42, secret_key: Bytes::from(vec![7u8; 256]) },
-        BackendMessage::ParameterStatus { name: "TimeZone".into(), value: "UTC".into() },
+        BackendMessage::Authentication(Authentication::SaslContinue {
+            data: Bytes::from_static(b"r=abc,s=xyz,i=4096"),
+        }),
+        BackendMessage::Authentication(Authentication::SaslFinal {
+            data: Bytes::from_static(b"v=sig"),
+        }),
+        BackendMessage::BackendKeyData {
+            process_id: 42,
+            secret_key: Bytes::from_static(&[9; 4]),
+        },
+        BackendMessage::BackendKeyData {
+            process_id: 42,
+            secret_key: Bytes::from(vec![7u8; 32]),
+        },
+        BackendMessage::BackendKeyData {
+            process_id: 42,
+            secret_key: Bytes::from(vec![7u8; 256]),
+        },
+        BackendMessage::ParameterStatus {
+            name: "TimeZone".into(),
+            value: "UTC".into(),
+        },
         BackendMessage::ReadyForQuery(TransactionStatus::Idle),
         BackendMessage::ReadyForQuery(TransactionStatus::InTransaction),
         BackendMessage::ReadyForQuery(TransactionStatus::Failed),
         BackendMessage::RowDescription(vec![
-            FieldDescription { name: "id".into(), table_oid: 16384, column_id: 1, type_oid: 23, type_size: 4, type_modifier: -1, format: 1 },
-            FieldDescription { name: "ünïcode".into(), table_oid: 0, column_id: 0, type_oid: 25, type_size: -1, type_modifier: -1, format: 0 },
+            FieldDescription {
+                name: "id".into(),
+                table_oid: 16384,
+                column_id: 1,
+                type_oid: 23,
+                type_size: 4,
+                type_modifier: -1,
+                format: 1,
+            },
+            FieldDescription {
+                name: "ünïcode".into(),
+                table_oid: 0,
+                column_id: 0,
+                type_oid: 25,
+                type_size: -1,
+                type_modifier: -1,
+                format: 0,
+            },
         ]),
         BackendMessage::RowDescription(vec![]),
         BackendMessage::DataRow(DataRow::from_values(&[Some(b"1"), None, Some(b"")])),
-        BackendMessage::CommandComplete { tag: "INSERT 0 1".into() },
+        BackendMessage::CommandComplete {
+            tag: "INSERT 0 1".into(),
+        },
         BackendMessage::EmptyQueryResponse,
         BackendMessage::ErrorResponse(fields.clone()),
         BackendMessage::NoticeResponse(fields),
@@ -96,11 +133,27 @@ fn every_backend_message_round_trips() {
         BackendMessage::NoData,
         BackendMessage::ParameterDescription(vec![23, 25, 0xffff_fff0]),
         BackendMessage::PortalSuspended,
-        BackendMessage::NotificationResponse { process_id: 7, channel: "Chan Nel".into(), payload: "{\"a\":1}".into() },
-        BackendMessage::NegotiateProtocolVersion { newest_minor: 0, unrecognized: vec!["_pq_.x".into()] },
-        BackendMessage::CopyInResponse(CopyResponse { format: 0, column_formats: vec![0, 0] }),
-        BackendMessage::CopyOutResponse(CopyResponse { format: 1, column_formats: vec![1] }),
-        BackendMessage::CopyBothResponse(CopyResponse { format: 0, column_formats: vec![] }),
+        BackendMessage::NotificationResponse {
+            process_id: 7,
+            channel: "Chan Nel".into(),
+            payload: "{\"a\":1}".into(),
+        },
+        BackendMessage::NegotiateProtocolVersion {
+            newest_minor: 0,
+            unrecognized: vec!["_pq_.x".into()],
+        },
+        BackendMessage::CopyInResponse(CopyResponse {
+            format: 0,
+            column_formats: vec![0, 0],
+        }),
+        BackendMessage::CopyOutResponse(CopyResponse {
+            format: 1,
+            column_formats: vec![1],
+        }),
+        BackendMessage::CopyBothResponse(CopyResponse {
+            format: 0,
+            column_formats: vec![],
+        }),
         BackendMessage::CopyData(Bytes::from_static(b"1\tx\n")),
         BackendMessage::CopyDone,
         BackendMessage::FunctionCallResponse(None),
@@ -115,7 +168,11 @@ fn every_backend_message_round_trips() {
 fn every_frontend_message_round_trips() {
     let plain = vec![
         FrontendMessage::Query("SELECT 'ü'".into()),
-        FrontendMessage::Parse { name: "s1".into(), query: "SELECT $1".into(), param_types: vec![23, 0] },
+        FrontendMessage::Parse {
+            name: "s1".into(),
+            query: "SELECT $1".into(),
+            param_types: vec![23, 0],
+        },
         FrontendMessage::Bind {
             portal: "p".into(),
             statement: "s1".into(),
@@ -123,11 +180,26 @@ fn every_frontend_message_round_trips() {
             params: vec![Some(Bytes::from_static(b"\0\0\0\x01")), None, Some(Bytes::new())],
             result_formats: vec![0, 1],
         },
-        FrontendMessage::Describe { target: Target::Statement, name: "s1".into() },
-        FrontendMessage::Describe { target: Target::Portal, name: "".into() },
-        FrontendMessage::Execute { portal: "".into(), max_rows: 100 },
-        FrontendMessage::Close { target: Target::Portal, name: "p".into() },
-        FrontendMessage::Close { target: Target::Statement, name: "s1".into() },
+        FrontendMessage::Describe {
+            target: Target::Statement,
+            name: "s1".into(),
+        },
+        FrontendMessage::Describe {
+            target: Target::Portal,
+            name: "".into(),
+        },
+        FrontendMessage::Execute {
+            portal: "".into(),
+            max_rows: 100,
+        },
+        FrontendMessage::Close {
+            target: Target::Portal,
+            name: "p".into(),
+        },
+        FrontendMessage::Close {
+            target: Target::Statement,
+            name: "s1".into(),
+        },
         FrontendMessage::Sync,
         FrontendMessage::Flush,
         FrontendMessage::Terminate,
@@ -156,7 +228,10 @@ fn every_frontend_message_round_trips() {
     }) else {
         panic!("expected AuthResponse")
     };
-    assert_eq!(AuthResponse::sasl_initial(body).unwrap(), ("SCRAM-SHA-256".to_string(), Some(Bytes::from_static(b"n,,n=,r=x"))));
+    assert_eq!(
+        AuthResponse::sasl_initial(body).unwrap(),
+        ("SCRAM-SHA-256".to_string(), Some(Bytes::from_static(b"n,,n=,r=x")))
+    );
     let FrontendMessage::AuthResponse(body) = frontend_roundtrip(FrontendMessage::SaslInitialResponse {
         mechanism: "X".into(),
         data: None,
@@ -164,7 +239,9 @@ fn every_frontend_message_round_trips() {
         panic!("expected AuthResponse")
     };
     assert_eq!(AuthResponse::sasl_initial(body).unwrap(), ("X".to_string(), None));
-    let FrontendMessage::AuthResponse(body) = frontend_roundtrip(FrontendMessage::SaslResponse(Bytes::from_static(b"c=biws"))) else {
+    let FrontendMessage::AuthResponse(body) =
+        frontend_roundtrip(FrontendMessage::SaslResponse(Bytes::from_static(b"c=biws")))
+    else {
         panic!("expected AuthResponse")
     };
     assert_eq!(&body[..], b"c=biws");
@@ -175,13 +252,26 @@ fn startup_packets_round_trip() {
     let pkts = vec![
         StartupPacket::Startup {
             version: ProtocolVersion::V3_2,
-            params: vec![("user".into(), "alice".into()), ("database".into(), "db".into()), ("_pq_.opt".into(), "on".into())],
+            params: vec![
+                ("user".into(), "alice".into()),
+                ("database".into(), "db".into()),
+                ("_pq_.opt".into(), "on".into()),
+            ],
         },
-        StartupPacket::Startup { version: ProtocolVersion::V3_0, params: vec![] },
+        StartupPacket::Startup {
+            version: ProtocolVersion::V3_0,
+            params: vec![],
+        },
         StartupPacket::SslRequest,
         StartupPacket::GssEncRequest,
-        StartupPacket::Cancel { process_id: 99, secret_key: Bytes::from_static(&[1, 2, 3, 4]) },
-        StartupPacket::Cancel { process_id: 99, secret_key: Bytes::from(vec![5; 32]) },
+        StartupPacket::Cancel {
+            process_id: 99,
+            secret_key: Bytes::from_static(&[1, 2, 3, 4]),
+        },
+        StartupPacket::Cancel {
+            process_id: 99,
+            secret_key: Bytes::from(vec![5; 32]),
+        },
     ];
     for p in pkts {
         let mut b = BytesMut::new();
@@ -200,29 +290,64 @@ fn several_messages_in_one_buffer_decode_in_order() {
     let mut b = BytesMut::new();
     BackendMessage::ParseComplete.encode(&mut b).unwrap();
     BackendMessage::BindComplete.encode(&mut b).unwrap();
-    BackendMessage::DataRow(DataRow::from_values(&[Some(b"x")])).encode(&mut b).unwrap();
-    BackendMessage::ReadyForQuery(TransactionStatus::Idle).encode(&mut b).unwrap();
+    BackendMessage::DataRow(DataRow::from_values(&[Some(b"x")]))
+        .encode(&mut b)
+        .unwrap();
+    BackendMessage::ReadyForQuery(TransactionStatus::Idle)
+        .encode(&mut b)
+        .unwrap();
     let l = Limits::default();
-    assert_eq!(BackendMessage::decode(&mut b, &l).unwrap(), Some(BackendMessage::ParseComplete));
-    assert_eq!(BackendMessage::decode(&mut b, &l).unwrap(), Some(BackendMessage::BindComplete));
-    assert!(matches!(BackendMessage::decode(&mut b, &l).unwrap(), Some(BackendMessage::DataRow(_))));
-    assert!(matches!(BackendMessage::decode(&mut b, &l).unwrap(), Some(BackendMessage::ReadyForQuery(_))));
+    assert_eq!(
+        BackendMessage::decode(&mut b, &l).unwrap(),
+        Some(BackendMessage::ParseComplete)
+    );
+    assert_eq!(
+        BackendMessage::decode(&mut b, &l).unwrap(),
+        Some(BackendMessage::BindComplete)
+    );
+    assert!(matches!(
+        BackendMessage::decode(&mut b, &l).unwrap(),
+        Some(BackendMessage::DataRow(_))
+    ));
+    assert!(matches!(
+        BackendMessage::decode(&mut b, &l).unwrap(),
+        Some(BackendMessage::ReadyForQuery(_))
+    ));
     assert_eq!(BackendMessage::decode(&mut b, &l).unwrap(), None);
 }
 
 #[test]
 fn length_over_limit_is_refused_before_buffering() {
-    let limits = Limits { max_message_len: 1024, ..Limits::default() };
+    let limits = Limits {
+        max_message_len: 1024,
+        ..Limits::default()
+    };
     let mut b = BytesMut::from(&b"D\0\0\x04\x01"[..]); // 1025
     let err = BackendMessage::decode(&mut b, &limits).unwrap_err();
-    assert_eq!(err, ProtoError::TooLong { tag: b'D', len: 1025, max: 1024 });
+    assert_eq!(
+        err,
+        ProtoError::TooLong {
+            tag: b'D',
+            len: 1025,
+            max: 1024
+        }
+    );
     assert!(b.capacity() < 1024, "must not reserve for a refused message");
     let mut b = BytesMut::from(&b"D\x7f\xff\xff\xff"[..]);
-    assert!(matches!(BackendMessage::decode(&mut b, &Limits::default()), Err(ProtoError::TooLong { .. })));
+    assert!(matches!(
+        BackendMessage::decode(&mut b, &Limits::default()),
+        Err(ProtoError::TooLong { .. })
+    ));
     let mut b = BytesMut::from(&b"Q\x7f\xff\xff\xff"[..]);
-    assert!(matches!(FrontendMessage::decode(&mut b, &Limits::default()), Err(ProtoError::TooLong { .. })));
+    assert!(matches!(
+        FrontendMessage::decode(&mut b, &Limits::default()),
+        Err(ProtoError::TooLong { .. })
+    ));
     let mut b = BytesMut::from(&b"\0\x01\0\0\0\x03\0\0"[..]);
-    assert!(matches!(StartupPacket::decode(&mut b, &Limits::default()), Err(ProtoError::TooLong { .. })));
+    assert!(matches!(
+        StartupPacket::decode(&mut b, &Limits::default()),
+        Err(ProtoError::TooLong { .. })
+    ));
 }
 
 #[test]
@@ -230,35 +355,44 @@ fn lengths_below_four_are_refused() {
     for len in [-1i32, 0, 3, i32::MIN] {
         let mut b = BytesMut::from(&b"Z"[..]);
         b.extend_from_slice(&len.to_be_bytes());
-        assert!(matches!(BackendMessage::decode(&mut b, &Limits::default()), Err(ProtoError::BadLength { .. })));
+        assert!(matches!(
+            BackendMessage::decode(&mut b, &Limits::default()),
+            Err(ProtoError::BadLength { .. })
+        ));
     }
 }
 
 #[test]
 fn unknown_tags_are_errors() {
     let mut b = BytesMut::from(&b"\xff\0\0\0\x04"[..]);
-    assert_eq!(BackendMessage::decode(&mut b, &Limits::default()), Err(ProtoError::UnknownTag(0xff)));
+    assert_eq!(
+        BackendMessage::decode(&mut b, &Limits::default()),
+        Err(ProtoError::UnknownTag(0xff))
+    );
     let mut b = BytesMut::from(&b"Y\0\0\0\x04"[..]);
-    assert_eq!(FrontendMessage::decode(&mut b, &Limits::default()), Err(ProtoError::UnknownTag(b'Y')));
+    assert_eq!(
+        FrontendMessage::decode(&mut b, &Limits::default()),
+        Err(ProtoError::UnknownTag(b'Y'))
+    );
 }
 
 #[test]
 fn malformed_bodies_are_errors() {
     let cases: &[&[u8]] = &[
-        b"Z\0\0\0\x05X",                       // bad transaction status
-        b"Z\0\0\0\x06II",                      // trailing byte
-        b"S\0\0\0\x06ab",                      // unterminated string
-        b"R\0\0\0\x08\0\0\0\x63",              // unknown auth code
-        b"R\0\0\0\x0a\0\0\0\x05ab",            // short MD5 salt
-        b"K\0\0\0\x0a\0\0\0\x01ab",            // 2-byte cancel key
-        b"T\0\0\0\x06\0\x05",                  // 5 fields, no body
-        b"T\0\0\0\x06\xff\xff",                // negative count
-        b"t\0\0\0\x08\0\x02\0\0",              // count beyond body
-        b"G\0\0\0\x07\0\0\x03",                // copy formats beyond body
-        b"V\0\0\0\x08\xff\xff\xff\xfe",        // negative length other than -1
-        b"A\0\0\0\x08\0\0\0\x01",              // notification without strings
-        b"v\0\0\0\x0c\0\0\0\0\x7f\0\0\0",      // absurd option count
-        b"1\0\0\0\x05x",                       // ParseComplete with a body
+        b"Z\0\0\0\x05X",                  // bad transaction status
+        b"Z\0\0\0\x06II",                 // trailing byte
+        b"S\0\0\0\x06ab",                 // unterminated string
+        b"R\0\0\0\x08\0\0\0\x63",         // unknown auth code
+        b"R\0\0\0\x0a\0\0\0\x05ab",       // short MD5 salt
+        b"K\0\0\0\x0a\0\0\0\x01ab",       // 2-byte cancel key
+        b"T\0\0\0\x06\0\x05",             // 5 fields, no body
+        b"T\0\0\0\x06\xff\xff",           // negative count
+        b"t\0\0\0\x08\0\x02\0\0",         // count beyond body
+        b"G\0\0\0\x07\0\0\x03",           // copy formats beyond body
+        b"V\0\0\0\x08\xff\xff\xff\xfe",   // negative length other than -1
+        b"A\0\0\0\x08\0\0\0\x01",         // notification without strings
+        b"v\0\0\0\x0c\0\0\0\0\x7f\0\0\0", // absurd option count
+        b"1\0\0\0\x05x",                  // ParseComplete with a body
     ];
     for c in cases {
         let mut b = BytesMut::from(*c);
@@ -268,14 +402,29 @@ fn malformed_bodies_are_errors() {
         }
     }
     let mut b = BytesMut::from(&b"S\0\0\0\x07\xff\xfe\0"[..]);
-    assert!(matches!(BackendMessage::decode(&mut b, &Limits::default()), Err(ProtoError::Malformed { .. })));
+    assert!(matches!(
+        BackendMessage::decode(&mut b, &Limits::default()),
+        Err(ProtoError::Malformed { .. })
+    ));
 }
 
 #[test]
 fn data_row_ranges_validate_layout() {
     let mut out = Vec::new();
-    for bad in [&b""[..], b"\0", b"\0\x01\0\0", b"\0\x01\0\0\0\x05ab", b"\0\x01\xff\xff\xff\xfe", b"\0\x01\0\0\0\x01ab"] {
-        assert!(DataRow::from_body(Bytes::copy_from_slice(bad)).ranges(&mut out).is_err(), "{bad:?}");
+    for bad in [
+        &b""[..],
+        b"\0",
+        b"\0\x01\0\0",
+        b"\0\x01\0\0\0\x05ab",
+        b"\0\x01\xff\xff\xff\xfe",
+        b"\0\x01\0\0\0\x01ab",
+    ] {
+        assert!(
+            DataRow::from_body(Bytes::copy_from_slice(bad))
+                .ranges(&mut out)
+                .is_err(),
+            "{bad:?}"
+        );
     }
     let row = DataRow::from_values(&[Some(b"abc"), None, Some(b"")]);
     row.ranges(&mut out).unwrap();
@@ -286,7 +435,10 @@ fn data_row_ranges_validate_layout() {
 #[test]
 fn encoders_refuse_interior_nul_and_leave_buffer_untouched() {
     let mut b = BytesMut::from(&b"keep"[..]);
-    assert_eq!(frontend::query(&mut b, "SELECT '\0'"), Err(ProtoError::InteriorNul { what: "query text" }));
+    assert_eq!(
+        frontend::query(&mut b, "SELECT '\0'"),
+        Err(ProtoError::InteriorNul { what: "query text" })
+    );
     assert_eq!(&b[..], b"keep");
     assert!(frontend::parse(&mut b, "a\0b", "x", &[]).is_err());
     assert_eq!(&b[..], b"keep");

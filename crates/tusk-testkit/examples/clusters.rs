@@ -16,28 +16,17 @@ fn main() {
             Some(lib) => format!(" (LD_LIBRARY_PATH={})", lib.display()),
             None => String::new(),
         };
-        println!(
-            "PostgreSQL {:<6} {}{lib}",
-            inst.version,
-            inst.bin_dir.display()
-        );
+        println!("PostgreSQL {:<6} {}{lib}", inst.version, inst.bin_dir.display());
     }
     if !std::env::args().any(|arg| arg == "--start") {
         return;
     }
     for cluster in shared_clusters() {
-        println!(
-            "\nPostgreSQL {} on port {}:",
-            cluster.version(),
-            cluster.port()
-        );
+        println!("\nPostgreSQL {} on port {}:", cluster.version(), cluster.port());
         for role in Role::ALL {
             println!("  {}", cluster.conninfo(role, Transport::Tcp, "postgres"));
         }
-        println!(
-            "  {}",
-            cluster.conninfo(Role::Superuser, Transport::Unix, "postgres")
-        );
+        println!("  {}", cluster.conninfo(Role::Superuser, Transport::Unix, "postgres"));
     }
     println!("\nPress Enter to stop the clusters.");
     let _ = std::io::stdin().lock().lines().next();

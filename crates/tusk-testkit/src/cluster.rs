@@ -246,11 +246,7 @@ impl Cluster {
             Transport::Unix => self.socket_dir.to_string_lossy().into_owned(),
         };
         let port = self.port.to_string();
-        let mut pairs = vec![
-            ("host", host.as_str()),
-            ("port", &port),
-            ("user", info.name),
-        ];
+        let mut pairs = vec![("host", host.as_str()), ("port", &port), ("user", info.name)];
         if let Some(password) = info.password {
             pairs.push(("password", password));
         }
@@ -428,11 +424,7 @@ impl Cluster {
 
     fn write_config(&self, options: &ClusterOptions) -> Result<()> {
         let mut conf = String::from("\n# ---- added by tusk-testkit ----\n");
-        for line in [
-            "fsync = off",
-            "full_page_writes = off",
-            "max_connections = 200",
-        ] {
+        for line in ["fsync = off", "full_page_writes = off", "max_connections = 200"] {
             conf.push_str(line);
             conf.push('\n');
         }
@@ -642,8 +634,7 @@ fn create_cluster_dir(root: &Path) -> Result<PathBuf> {
                     .map_err(|e| TestkitError::io(format!("writing {}", owner.display()), e))?;
                 return Ok(dir);
             }
-            Err(TestkitError::Io { source, .. })
-                if source.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(TestkitError::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
         }
     }
@@ -706,10 +697,7 @@ fn test_role_list() -> String {
 
 /// A value in a libpq conninfo string, quoted when needed.
 fn conninfo_value(value: &str) -> String {
-    let plain = !value.is_empty()
-        && !value
-            .chars()
-            .any(|c| c.is_whitespace() || c == '\'' || c == '\\');
+    let plain = !value.is_empty() && !value.chars().any(|c| c.is_whitespace() || c == '\'' || c == '\\');
     if plain {
         value.to_owned()
     } else {

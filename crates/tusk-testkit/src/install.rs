@@ -64,12 +64,10 @@ impl Installation {
     /// ```
     pub fn from_bin_dir(bin_dir: impl AsRef<Path>) -> Result<Installation> {
         let given = bin_dir.as_ref();
-        let bin_dir = given
-            .canonicalize()
-            .map_err(|e| TestkitError::Installation {
-                bin_dir: given.to_path_buf(),
-                message: format!("cannot resolve: {e}"),
-            })?;
+        let bin_dir = given.canonicalize().map_err(|e| TestkitError::Installation {
+            bin_dir: given.to_path_buf(),
+            message: format!("cannot resolve: {e}"),
+        })?;
         for tool in REQUIRED_TOOLS {
             if !bin_dir.join(tool).is_file() {
                 return Err(TestkitError::Installation {
@@ -147,10 +145,7 @@ impl Installation {
 pub fn installations() -> Vec<Installation> {
     let mut found: Vec<Installation> = Vec::new();
     let mut add = |inst: Installation| {
-        if !found
-            .iter()
-            .any(|f| f.major == inst.major || f.bin_dir == inst.bin_dir)
-        {
+        if !found.iter().any(|f| f.major == inst.major || f.bin_dir == inst.bin_dir) {
             found.push(inst);
         }
     };
@@ -275,22 +270,13 @@ mod tests {
 
     #[test]
     fn orders_versioned_dir_names_numerically() {
-        let mut names = [
-            "postgresql-18.6.0",
-            "postgresql-18.10.0",
-            "postgresql-17.2.0",
-        ]
-        .map(OsString::from)
-        .to_vec();
+        let mut names = ["postgresql-18.6.0", "postgresql-18.10.0", "postgresql-17.2.0"]
+            .map(OsString::from)
+            .to_vec();
         names.sort_by_key(|n| Reverse(version_key(n)));
         assert_eq!(
             names,
-            [
-                "postgresql-18.10.0",
-                "postgresql-18.6.0",
-                "postgresql-17.2.0"
-            ]
-            .map(OsString::from)
+            ["postgresql-18.10.0", "postgresql-18.6.0", "postgresql-17.2.0"].map(OsString::from)
         );
     }
 }

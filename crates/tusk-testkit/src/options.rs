@@ -232,13 +232,7 @@ pub fn default_hba_rules() -> Vec<HbaRule> {
         for database in ["all", "replication"] {
             rules.push(HbaRule::local(database, info.name, method));
             for address in ["127.0.0.1/32", "::1/128"] {
-                rules.push(HbaRule::host(
-                    HbaType::Host,
-                    database,
-                    info.name,
-                    address,
-                    method,
-                ));
+                rules.push(HbaRule::host(HbaType::Host, database, info.name, address, method));
             }
         }
     }

@@ -41,9 +41,7 @@ pub(crate) fn run_as() -> Result<Option<&'static RunAs>> {
         if !is_root() {
             return Ok(None);
         }
-        find_or_create_server_user()
-            .map(Some)
-            .map_err(|e| e.to_string())
+        find_or_create_server_user().map(Some).map_err(|e| e.to_string())
     });
     match found {
         Ok(user) => Ok(user.as_ref()),
@@ -58,13 +56,7 @@ fn find_or_create_server_user() -> Result<RunAs> {
         }
     }
     let mut cmd = Command::new("useradd");
-    cmd.args([
-        "--system",
-        "--no-create-home",
-        "--shell",
-        "/usr/sbin/nologin",
-        "tusk",
-    ]);
+    cmd.args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "tusk"]);
     cmd.env_clear().env("PATH", CHILD_PATH);
     let shown = describe(&cmd);
     let output = cmd
@@ -83,8 +75,7 @@ fn find_or_create_server_user() -> Result<RunAs> {
 
 /// Looks up an OS account by name.
 fn lookup_user(name: &str) -> Result<Option<RunAs>> {
-    let c_name = CString::new(name)
-        .map_err(|_| TestkitError::Other(format!("user name {name:?} contains NUL")))?;
+    let c_name = CString::new(name).map_err(|_| TestkitError::Other(format!("user name {name:?} contains NUL")))?;
     let mut buf = vec![0u8; 4096];
     loop {
         // SAFETY: an all-zero passwd is a valid value (null pointers, zero ids); it is
@@ -216,10 +207,7 @@ mod tests {
     fn describe_quotes_only_what_needs_it() {
         let mut cmd = Command::new("/usr/bin/psql");
         cmd.args(["-c", "select 'x'", "-p", "5432", ""]);
-        assert_eq!(
-            describe(&cmd),
-            r"/usr/bin/psql -c 'select '\''x'\''' -p 5432 ''"
-        );
+        assert_eq!(describe(&cmd), r"/usr/bin/psql -c 'select '\''x'\''' -p 5432 ''");
     }
 
     #[test]

@@ -36,13 +36,7 @@ impl Role {
     /// ```
     /// assert!(tusk_testkit::Role::ALL.contains(&tusk_testkit::Role::Scram));
     /// ```
-    pub const ALL: [Role; 5] = [
-        Role::Trust,
-        Role::Password,
-        Role::Md5,
-        Role::Scram,
-        Role::Superuser,
-    ];
+    pub const ALL: [Role; 5] = [Role::Trust, Role::Password, Role::Md5, Role::Scram, Role::Superuser];
 
     /// The roles that are not the superuser: those that tests log in as.
     ///
@@ -64,11 +58,7 @@ impl Role {
             Role::Scram => ("tusk_scram", Some("pw_scram"), AuthMethod::ScramSha256),
             Role::Superuser => ("postgres", None, AuthMethod::Trust),
         };
-        RoleInfo {
-            name,
-            password,
-            method,
-        }
+        RoleInfo { name, password, method }
     }
 
     /// The role's name, e.g. `tusk_md5`.

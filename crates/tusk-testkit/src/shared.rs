@@ -72,11 +72,7 @@ fn start_shared() -> Shared {
     let results: Vec<(Installation, Result<Cluster, String>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = found
             .iter()
-            .map(|inst| {
-                scope.spawn(move || {
-                    Cluster::start(inst, ClusterOptions::default()).map_err(|e| e.to_string())
-                })
-            })
+            .map(|inst| scope.spawn(move || Cluster::start(inst, ClusterOptions::default()).map_err(|e| e.to_string())))
             .collect();
         found
             .iter()
@@ -130,10 +126,7 @@ extern "C" fn stop_shared_clusters() {
 /// panic message.
 fn check(shared: &Shared, required: Option<&str>) -> Result<(), String> {
     if shared.clusters.is_empty() && shared.failures.is_empty() {
-        let caches: Vec<String> = cache_dirs()
-            .iter()
-            .map(|d| format!("{}/*/bin", d.display()))
-            .collect();
+        let caches: Vec<String> = cache_dirs().iter().map(|d| format!("{}/*/bin", d.display())).collect();
         return Err(format!(
             "no PostgreSQL installation found (looked in $TUSK_PG_BIN, `pg_config --bindir`, \
              /usr/lib/postgresql/*/bin and {}). Run scripts/install-postgres, or point \
@@ -152,9 +145,9 @@ fn check(shared: &Shared, required: Option<&str>) -> Result<(), String> {
     };
     let mut missing = Vec::new();
     for item in required.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let major: u32 = item.parse().map_err(|_| {
-            format!("TUSK_REQUIRE_PG={required:?}: {item:?} is not a major version number")
-        })?;
+        let major: u32 = item
+            .parse()
+            .map_err(|_| format!("TUSK_REQUIRE_PG={required:?}: {item:?} is not a major version number"))?;
         if shared.clusters.iter().any(|c| c.major() == major) {
             continue;
         }
@@ -169,11 +162,7 @@ fn check(shared: &Shared, required: Option<&str>) -> Result<(), String> {
     if missing.is_empty() {
         return Ok(());
     }
-    let running: Vec<String> = shared
-        .clusters
-        .iter()
-        .map(|c| c.version().to_owned())
-        .collect();
+    let running: Vec<String> = shared.clusters.iter().map(|c| c.version().to_owned()).collect();
     Err(format!(
         "TUSK_REQUIRE_PG={required} is not satisfied (running: {}):\n{}\n\
          Run scripts/install-postgres, or change TUSK_REQUIRE_PG.",
@@ -189,13 +178,7 @@ fn check(shared: &Shared, required: Option<&str>) -> Result<(), String> {
 fn describe_failures(failures: &[(Installation, String)]) -> String {
     failures
         .iter()
-        .map(|(inst, message)| {
-            format!(
-                "PostgreSQL {} ({}): {message}",
-                inst.version,
-                inst.bin_dir.display()
-            )
-        })
+        .map(|(inst, message)| format!("PostgreSQL {} ({}): {message}", inst.version, inst.bin_dir.display()))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -232,9 +215,6 @@ mod tests {
             failures: vec![failure(17)],
         };
         let err = check(&shared, None).unwrap_err();
-        assert!(
-            err.contains("PostgreSQL 17.1 (/opt/pg17/bin): boom"),
-            "{err}"
-        );
+        assert!(err.contains("PostgreSQL 17.1 (/opt/pg17/bin): boom"), "{err}");
     }
 }

@@ -73,9 +73,7 @@ fn processes_in(dir: &Path) -> Vec<i32> {
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
         .filter(|&pid| pid != os::own_pid())
-        .filter(|&pid| {
-            fs::read_link(format!("/proc/{pid}/cwd")).is_ok_and(|cwd| cwd.starts_with(&dir))
-        })
+        .filter(|&pid| fs::read_link(format!("/proc/{pid}/cwd")).is_ok_and(|cwd| cwd.starts_with(&dir)))
         .filter(|&pid| os::process_alive(pid))
         .collect()
 }

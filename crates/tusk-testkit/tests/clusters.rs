@@ -56,30 +56,13 @@ fn every_role_logs_in_over_tcp_and_socket() {
                     "{context}: {}",
                     String::from_utf8_lossy(&ok.stderr)
                 );
-                assert_eq!(
-                    stdout(&ok),
-                    format!("{}|{}", info.name, cluster.major()),
-                    "{context}"
-                );
+                assert_eq!(stdout(&ok), format!("{}|{}", info.name, cluster.major()), "{context}");
 
                 if info.method != AuthMethod::Trust {
-                    let wrong = psql_as(
-                        cluster,
-                        role,
-                        transport,
-                        "postgres",
-                        Some("wrong"),
-                        "SELECT 1",
-                    );
-                    assert!(
-                        !wrong.status.success(),
-                        "{context}: logged in with a wrong password"
-                    );
+                    let wrong = psql_as(cluster, role, transport, "postgres", Some("wrong"), "SELECT 1");
+                    assert!(!wrong.status.success(), "{context}: logged in with a wrong password");
                     let missing = psql_as(cluster, role, transport, "postgres", None, "SELECT 1");
-                    assert!(
-                        !missing.status.success(),
-                        "{context}: logged in without a password"
-                    );
+                    assert!(!missing.status.success(), "{context}: logged in without a password");
                 }
             }
         }
@@ -135,17 +118,10 @@ fn fresh_databases_are_distinct_and_usable_by_every_role() {
             Some("pw_scram"),
             "CREATE TEMP TABLE scratch (x int); CREATE TABLE IF NOT EXISTS scram_owned (x int)",
         );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(
             cluster
-                .psql_in(
-                    &second,
-                    "SELECT count(*) FROM pg_class WHERE relname LIKE 't\\_%'"
-                )
+                .psql_in(&second, "SELECT count(*) FROM pg_class WHERE relname LIKE 't\\_%'")
                 .unwrap(),
             "0"
         );
@@ -171,10 +147,7 @@ fn connection_strings_point_at_the_cluster() {
         assert!(!unix.contains("password"), "{unix}");
         assert_eq!(
             cluster.url(Role::Scram, "postgres"),
-            format!(
-                "postgres://tusk_scram:pw_scram@127.0.0.1:{}/postgres",
-                cluster.port()
-            )
+            format!("postgres://tusk_scram:pw_scram@127.0.0.1:{}/postgres", cluster.port())
         );
         assert!(cluster.socket_path().exists());
 
@@ -236,28 +209,10 @@ fn private_cluster_applies_options_and_cleans_up_on_drop() {
         b"hi"
     );
     // The extra rule comes first: tusk_trust is now rejected over TCP, not over the socket.
-    let tcp = psql_as(
-        &cluster,
-        Role::Trust,
-        Transport::Tcp,
-        "postgres",
-        None,
-        "SELECT 1",
-    );
+    let tcp = psql_as(&cluster, Role::Trust, Transport::Tcp, "postgres", None, "SELECT 1");
     assert!(!tcp.status.success());
-    let unix = psql_as(
-        &cluster,
-        Role::Trust,
-        Transport::Unix,
-        "postgres",
-        None,
-        "SELECT 1",
-    );
-    assert!(
-        unix.status.success(),
-        "{}",
-        String::from_utf8_lossy(&unix.stderr)
-    );
+    let unix = psql_as(&cluster, Role::Trust, Transport::Unix, "postgres", None, "SELECT 1");
+    assert!(unix.status.success(), "{}", String::from_utf8_lossy(&unix.stderr));
 
     let data_dir = cluster.data_dir().to_owned();
     let pid: i32 = std::fs::read_to_string(data_dir.join("postmaster.pid"))
@@ -269,8 +224,7 @@ fn private_cluster_applies_options_and_cleans_up_on_drop() {
         .unwrap();
     drop(cluster);
     assert!(!data_dir.exists(), "{} was not removed", data_dir.display());
-    let alive = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .is_ok_and(|stat| !stat.contains(") Z "));
+    let alive = std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| !stat.contains(") Z "));
     assert!(!alive, "postmaster {pid} still runs");
 }
 

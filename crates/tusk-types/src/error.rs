@@ -168,12 +168,7 @@ impl DecodeError {
     /// let err = DecodeError::new("MyEnum", Type::TEXT, Format::Text, DecodeErrorKind::InvalidSyntax);
     /// assert_eq!(err.to_string(), "cannot decode text (text format) as MyEnum: invalid input syntax");
     /// ```
-    pub fn new(
-        rust_type: &'static str,
-        pg_type: Type,
-        format: Format,
-        kind: DecodeErrorKind,
-    ) -> DecodeError {
+    pub fn new(rust_type: &'static str, pg_type: Type, format: Format, kind: DecodeErrorKind) -> DecodeError {
         DecodeError {
             rust_type,
             pg_type,
@@ -280,11 +275,6 @@ pub(crate) fn wrong_type(rust_type: &'static str, pg_type: &Type) -> BoxError {
 }
 
 /// Boxes a [`DecodeError`].
-pub(crate) fn decode_error(
-    rust_type: &'static str,
-    pg_type: &Type,
-    format: Format,
-    kind: DecodeErrorKind,
-) -> BoxError {
+pub(crate) fn decode_error(rust_type: &'static str, pg_type: &Type, format: Format, kind: DecodeErrorKind) -> BoxError {
     Box::new(DecodeError::new(rust_type, pg_type.clone(), format, kind))
 }

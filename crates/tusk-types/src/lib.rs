@@ -423,11 +423,7 @@ pub fn encode_param(value: &dyn ToSql, ty: &Type, out: &mut BytesMut) -> Result<
 /// assert_eq!(missing, None);
 /// assert!(decode_value::<i32>(&Type::INT4, Format::Text, None).is_err());
 /// ```
-pub fn decode_value<'a, T: FromSql<'a>>(
-    ty: &Type,
-    format: Format,
-    raw: Option<&'a [u8]>,
-) -> Result<T, BoxError> {
+pub fn decode_value<'a, T: FromSql<'a>>(ty: &Type, format: Format, raw: Option<&'a [u8]>) -> Result<T, BoxError> {
     match raw {
         Some(raw) => T::from_sql(ty, format, raw),
         None => T::from_sql_null(ty),
@@ -452,13 +448,7 @@ mod tests {
     fn params_are_object_safe_and_sync() {
         let s = String::from("owned");
         let params: &[&(dyn ToSql + Sync)] = &[&1i32, &"x", &s, &Some(2i64), &vec![1u8, 2]];
-        let types = [
-            Type::INT4,
-            Type::TEXT,
-            Type::VARCHAR,
-            Type::INT8,
-            Type::BYTEA,
-        ];
+        let types = [Type::INT4, Type::TEXT, Type::VARCHAR, Type::INT8, Type::BYTEA];
         let mut buf = BytesMut::new();
         for (p, ty) in params.iter().zip(&types) {
             assert!(p.accepts(ty));
@@ -490,8 +480,7 @@ mod tests {
                 .unwrap_err()
                 .is::<WasNull>()
         );
-        let v: Option<i64> =
-            decode_value(&Type::INT8, Format::Binary, Some(&[0, 0, 0, 0, 0, 0, 0, 9])).unwrap();
+        let v: Option<i64> = decode_value(&Type::INT8, Format::Binary, Some(&[0, 0, 0, 0, 0, 0, 0, 9])).unwrap();
         assert_eq!(v, Some(9));
     }
 }

@@ -622,9 +622,7 @@ mod tests {
 
     #[test]
     fn hash_and_clone() {
-        let set: HashSet<Type> = [Type::INT4, Type::from_oid(23), Type::TEXT]
-            .into_iter()
-            .collect();
+        let set: HashSet<Type> = [Type::INT4, Type::from_oid(23), Type::TEXT].into_iter().collect();
         assert_eq!(set.len(), 2);
         let a = Type::from_oid(99_999);
         assert_eq!(a.clone(), a);

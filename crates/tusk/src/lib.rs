@@ -1,1 +1,53 @@
-//! tusk
+//! # tusk — an async PostgreSQL client
+//!
+//! tusk speaks the PostgreSQL wire protocol (3.0 and 3.2) over TCP or unix-domain
+//! sockets, on tokio. It is built on the sans-IO codec [`tusk_proto`] and the value
+//! conversions of [`tusk_types`] (re-exported as [`types`]).
+//!
+//! ```no_run
+//! # async fn f() -> tusk::Result<()> {
+//! use tusk::Connection;
+//!
+//! // A URL or a libpq key=value string; unset parameters come from PG* variables.
+//! let mut conn = Connection::connect("host=localhost user=app dbname=app").await?;
+//!
+//! conn.batch_execute("CREATE TEMP TABLE people (id int4 PRIMARY KEY, name text)").await?;
+//! conn.execute("INSERT INTO people VALUES ($1, $2)", &[&1i32, &"Ada"]).await?;
+//!
+//! let row = conn.query_one("SELECT name FROM people WHERE id = $1", &[&1i32]).await?;
+//! let name: &str = row.get("name")?;
+//! assert_eq!(name, "Ada");
+//! # Ok(()) }
+//! ```
+//!
+//! ## What is where
+//!
+//! - [`Config`]: connection parameters with libpq's names, syntaxes and environment.
+//! - [`Connection`]: one session, driven by its owner (`&mut self`, no background task).
+//! - [`Row`], [`Column`], [`Statement`]: results and prepared statements.
+//! - [`Error`]: one error type; [`DbError`] holds every field the server sent.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod config;
+mod connect;
+mod connection;
+mod error;
+mod row;
+mod statement;
+mod stream;
+
+pub use config::Config;
+pub use connection::{
+    AuthMethod, Connection, MAX_QUEUED_NOTIFICATIONS, NoticeHandler, Notification, Params, SimpleQueryMessage,
+    ToStatement,
+};
+pub use error::{DbError, Error, ErrorKind, Result};
+pub use row::{Column, Row, RowIndex};
+pub use statement::Statement;
+pub use tusk_proto::backend::TransactionStatus;
+pub use tusk_proto::frontend::ProtocolVersion;
+
+/// Value conversions: [`types::ToSql`], [`types::FromSql`], [`types::Type`].
+pub use tusk_types as types;

@@ -138,11 +138,7 @@ mod tests {
         assert!(!md5_verify(SECRET_PW_U, [4, 3, 2, 1], ANSWER_PW_U_1234));
         assert!(!md5_verify(SECRET_PW_U, salt, ""));
         assert!(!md5_verify(SECRET_PW_U, salt, &ANSWER_PW_U_1234[..34]));
-        assert!(!md5_verify(
-            SECRET_PW_U,
-            salt,
-            &ANSWER_PW_U_1234.to_uppercase()
-        ));
+        assert!(!md5_verify(SECRET_PW_U, salt, &ANSWER_PW_U_1234.to_uppercase()));
     }
 
     #[test]

@@ -97,8 +97,8 @@ pub mod scram;
 pub use self::md5::{md5_password, md5_secret, md5_verify};
 pub use saslprep::saslprep;
 pub use scram::{
-    ChannelBinding, SCRAM_SHA_256, SCRAM_SHA_256_PLUS, ScramClient, ScramError, ScramSecret,
-    ScramServer, ServerChannelBinding, generate_nonce,
+    ChannelBinding, SCRAM_SHA_256, SCRAM_SHA_256_PLUS, ScramClient, ScramError, ScramSecret, ScramServer,
+    ServerChannelBinding, generate_nonce,
 };
 
 /// Compares two byte strings in time that depends only on their lengths, never on where

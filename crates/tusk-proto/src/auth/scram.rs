@@ -393,15 +393,13 @@ impl ScramSecret {
     pub fn parse(text: &str) -> Result<Self, ScramError> {
         let rest = text
             .strip_prefix("SCRAM-SHA-256$")
-            .ok_or(ScramError::InvalidSecret(
-                "does not start with SCRAM-SHA-256$",
-            ))?;
+            .ok_or(ScramError::InvalidSecret("does not start with SCRAM-SHA-256$"))?;
         let (params, keys) = rest
             .split_once('$')
             .ok_or(ScramError::InvalidSecret("missing '$' before the keys"))?;
-        let (iterations, salt) = params.split_once(':').ok_or(ScramError::InvalidSecret(
-            "missing ':' after the iteration count",
-        ))?;
+        let (iterations, salt) = params
+            .split_once(':')
+            .ok_or(ScramError::InvalidSecret("missing ':' after the iteration count"))?;
         let (stored_key, server_key) = keys
             .split_once(':')
             .ok_or(ScramError::InvalidSecret("missing ':' between the keys"))?;
@@ -670,20 +668,14 @@ impl ScramClient {
     }
 
     /// Parses server-first and computes client-final and the server signature to expect.
-    fn client_final(
-        &self,
-        password: &[u8],
-        data: &[u8],
-    ) -> Result<(Vec<u8>, [u8; KEY_LEN]), ScramError> {
+    fn client_final(&self, password: &[u8], data: &[u8]) -> Result<(Vec<u8>, [u8; KEY_LEN]), ScramError> {
         if self.nonce.is_empty() {
             return Err(ScramError::InvalidNonce);
         }
         let server_first = message_text(data, "server-first-message is not UTF-8")?;
         let attributes = split_attributes(server_first)?;
         if let Some((b'm', _)) = attributes.first() {
-            return Err(ScramError::Unsupported(
-                "mandatory extension in server-first",
-            ));
+            return Err(ScramError::Unsupported("mandatory extension in server-first"));
         }
         let nonce = expect_attribute(&attributes, 0, b'r', "server-first lacks r=")?;
         let salt = expect_attribute(&attributes, 1, b's', "server-first lacks s=")?;
@@ -699,24 +691,15 @@ impl ScramClient {
         let salt = BASE64
             .decode(salt)
             .map_err(|_| ScramError::Malformed("salt is not valid base64"))?;
-        let iterations = parse_iterations(iterations)
-            .ok_or(ScramError::Malformed("iteration count is not a number"))?;
+        let iterations =
+            parse_iterations(iterations).ok_or(ScramError::Malformed("iteration count is not a number"))?;
         if iterations == 0 || iterations > self.max_iterations {
             return Err(ScramError::IterationCount(iterations));
         }
 
         let keys = Keys::derive(password, &salt, iterations);
-        let without_proof = format!(
-            "c={},r={}",
-            BASE64.encode(self.channel_binding.cbind_input()),
-            nonce
-        );
-        let auth_message = format!(
-            "{},{},{}",
-            self.client_first_bare(),
-            server_first,
-            without_proof
-        );
+        let without_proof = format!("c={},r={}", BASE64.encode(self.channel_binding.cbind_input()), nonce);
+        let auth_message = format!("{},{},{}", self.client_first_bare(), server_first, without_proof);
         let client_signature = hmac(&keys.stored_key, auth_message.as_bytes());
         let proof = xor(&keys.client_key, &client_signature);
         let server_signature = hmac(&keys.server_key, auth_message.as_bytes());
@@ -757,9 +740,7 @@ fn check_server_final(expected: &[u8; KEY_LEN], data: &[u8]) -> Result<(), Scram
                 Err(ScramError::InvalidServerSignature)
             }
         }
-        _ => Err(ScramError::Malformed(
-            "server-final-message has neither v= nor e=",
-        )),
+        _ => Err(ScramError::Malformed("server-final-message has neither v= nor e=")),
     }
 }
 
@@ -831,11 +812,7 @@ impl ScramServer {
     /// # Ok::<(), tusk_proto::auth::ScramError>(())
     /// ```
     #[must_use]
-    pub fn new(
-        secret: ScramSecret,
-        server_nonce: &str,
-        channel_binding: ServerChannelBinding,
-    ) -> ScramServer {
+    pub fn new(secret: ScramSecret, server_nonce: &str, channel_binding: ServerChannelBinding) -> ScramServer {
         ScramServer {
             secret,
             nonce: own_nonce(server_nonce),
@@ -880,11 +857,7 @@ impl ScramServer {
     ///     Err(ScramError::ChannelBinding(_)),
     /// ));
     /// ```
-    pub fn handle_client_first(
-        &mut self,
-        mechanism: &str,
-        data: &[u8],
-    ) -> Result<Vec<u8>, ScramError> {
+    pub fn handle_client_first(&mut self, mechanism: &str, data: &[u8]) -> Result<Vec<u8>, ScramError> {
         if !matches!(self.state, ServerState::AwaitingClientFirst) {
             return Err(ScramError::OutOfOrder);
         }
@@ -950,10 +923,7 @@ impl ScramServer {
         if self.secret.iterations == 0 {
             return Err(ScramError::IterationCount(0));
         }
-        let offers_plus = matches!(
-            self.channel_binding,
-            ServerChannelBinding::TlsServerEndPoint(_)
-        );
+        let offers_plus = matches!(self.channel_binding, ServerChannelBinding::TlsServerEndPoint(_));
         let plus = match mechanism {
             SCRAM_SHA_256 => false,
             SCRAM_SHA_256_PLUS if offers_plus => true,
@@ -997,9 +967,7 @@ impl ScramServer {
                     }
                 }
                 Some(_) => {
-                    return Err(ScramError::ChannelBinding(
-                        "unsupported channel binding type",
-                    ));
+                    return Err(ScramError::ChannelBinding("unsupported channel binding type"));
                 }
                 None => return Err(ScramError::Malformed("bad GS2 channel binding flag")),
             },
@@ -1014,9 +982,7 @@ impl ScramServer {
 
         let attributes = split_attributes(bare)?;
         if let Some((b'm', _)) = attributes.first() {
-            return Err(ScramError::Unsupported(
-                "mandatory extension in client-first",
-            ));
+            return Err(ScramError::Unsupported("mandatory extension in client-first"));
         }
         // PostgreSQL ignores the user name: it comes from the startup packet.
         expect_attribute(&attributes, 0, b'n', "client-first lacks n=")?;
@@ -1116,9 +1082,8 @@ impl Keys {
     fn derive(password: &[u8], salt: &[u8], iterations: u32) -> Keys {
         // PBKDF2 only fails when the PRF rejects the password as a key, and HMAC takes
         // keys of any length, so this cannot fail.
-        let salted_password =
-            pbkdf2::pbkdf2_array::<HmacSha256, KEY_LEN>(password, salt, iterations)
-                .expect("HMAC accepts keys of any length");
+        let salted_password = pbkdf2::pbkdf2_array::<HmacSha256, KEY_LEN>(password, salt, iterations)
+            .expect("HMAC accepts keys of any length");
         let client_key = hmac(&salted_password, b"Client Key");
         Keys {
             client_key,

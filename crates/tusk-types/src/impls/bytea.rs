@@ -16,12 +16,7 @@ use crate::error::decode_error;
 use crate::{BoxError, DecodeErrorKind, Format, FromSql, IsNull, ToSql, Type};
 
 /// Encodes bytes for a `bytea` parameter.
-fn bytes_to_sql(
-    bytes: &[u8],
-    rust_type: &'static str,
-    ty: &Type,
-    out: &mut BytesMut,
-) -> Result<IsNull, BoxError> {
+fn bytes_to_sql(bytes: &[u8], rust_type: &'static str, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
     ensure_type(*ty == Type::BYTEA, rust_type, ty)?;
     ensure_len(bytes.len())?;
     out.put_slice(bytes);
@@ -39,9 +34,7 @@ fn bytes_from_sql<'a>(
     ensure_type(*ty == Type::BYTEA, rust_type, ty)?;
     match format {
         Format::Binary => Ok(Cow::Borrowed(raw)),
-        Format::Text => {
-            decode_bytea_text(raw).map_err(|kind| decode_error(rust_type, ty, format, kind))
-        }
+        Format::Text => decode_bytea_text(raw).map_err(|kind| decode_error(rust_type, ty, format, kind)),
     }
 }
 
@@ -191,14 +184,8 @@ mod tests {
             let raw = encode(&bytes, &Type::BYTEA);
             assert_eq!(raw, bytes);
             assert_eq!(encode(&bytes.to_vec(), &Type::BYTEA), bytes);
-            assert_eq!(
-                Vec::<u8>::from_sql(&Type::BYTEA, Format::Binary, &raw).unwrap(),
-                bytes
-            );
-            assert_eq!(
-                <&[u8]>::from_sql(&Type::BYTEA, Format::Binary, &raw).unwrap(),
-                bytes
-            );
+            assert_eq!(Vec::<u8>::from_sql(&Type::BYTEA, Format::Binary, &raw).unwrap(), bytes);
+            assert_eq!(<&[u8]>::from_sql(&Type::BYTEA, Format::Binary, &raw).unwrap(), bytes);
             assert_eq!(
                 &*Cow::<[u8]>::from_sql(&Type::BYTEA, Format::Binary, &raw).unwrap(),
                 bytes
@@ -216,10 +203,7 @@ mod tests {
             (b"\\x68656c6c6f", b"hello"),
         ];
         for (text, bytes) in cases {
-            assert_eq!(
-                Vec::<u8>::from_sql(&Type::BYTEA, Format::Text, text).unwrap(),
-                bytes
-            );
+            assert_eq!(Vec::<u8>::from_sql(&Type::BYTEA, Format::Text, text).unwrap(), bytes);
             assert_eq!(
                 &*Cow::<[u8]>::from_sql(&Type::BYTEA, Format::Text, text).unwrap(),
                 bytes
@@ -242,10 +226,7 @@ mod tests {
             (b"caf\xc3\xa9", "café".as_bytes()),
         ];
         for (text, bytes) in cases {
-            assert_eq!(
-                Vec::<u8>::from_sql(&Type::BYTEA, Format::Text, text).unwrap(),
-                bytes
-            );
+            assert_eq!(Vec::<u8>::from_sql(&Type::BYTEA, Format::Text, text).unwrap(), bytes);
         }
         for bad in [&b"\\"[..], b"a\\", b"\\4", b"\\400", b"\\08", b"\\12"] {
             let err = Vec::<u8>::from_sql(&Type::BYTEA, Format::Text, bad).unwrap_err();
@@ -265,10 +246,7 @@ mod tests {
                 _ => text.extend_from_slice(format!("\\{b:03o}").as_bytes()),
             }
         }
-        assert_eq!(
-            Vec::<u8>::from_sql(&Type::BYTEA, Format::Text, &text).unwrap(),
-            all
-        );
+        assert_eq!(Vec::<u8>::from_sql(&Type::BYTEA, Format::Text, &text).unwrap(), all);
     }
 
     #[test]
@@ -285,13 +263,7 @@ mod tests {
 
     #[test]
     fn accepts_only_bytea() {
-        for ty in [
-            Type::BYTEA,
-            Type::TEXT,
-            Type::UUID,
-            Type::INT4,
-            Type::from_oid(99_999),
-        ] {
+        for ty in [Type::BYTEA, Type::TEXT, Type::UUID, Type::INT4, Type::from_oid(99_999)] {
             let is_bytea = ty == Type::BYTEA;
             assert_eq!(<Vec<u8> as FromSql>::accepts(&ty), is_bytea);
             assert_eq!(<&[u8] as FromSql>::accepts(&ty), is_bytea);
@@ -313,15 +285,8 @@ mod tests {
 
     #[test]
     fn null_handling() {
-        assert!(
-            Vec::<u8>::from_sql_null(&Type::BYTEA)
-                .unwrap_err()
-                .is::<WasNull>()
-        );
-        assert_eq!(
-            Option::<Vec<u8>>::from_sql_null(&Type::BYTEA).unwrap(),
-            None
-        );
+        assert!(Vec::<u8>::from_sql_null(&Type::BYTEA).unwrap_err().is::<WasNull>());
+        assert_eq!(Option::<Vec<u8>>::from_sql_null(&Type::BYTEA).unwrap(), None);
         assert_eq!(
             Option::<&[u8]>::from_sql(&Type::BYTEA, Format::Binary, b"x").unwrap(),
             Some(&b"x"[..])

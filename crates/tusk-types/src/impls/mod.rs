@@ -20,20 +20,12 @@ use crate::{BoxError, DecodeErrorKind, Format, Type, ValueTooLarge};
 
 /// Refuses `ty` with [`WrongType`](crate::WrongType) unless `ok`.
 pub(crate) fn ensure_type(ok: bool, rust_type: &'static str, ty: &Type) -> Result<(), BoxError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(wrong_type(rust_type, ty))
-    }
+    if ok { Ok(()) } else { Err(wrong_type(rust_type, ty)) }
 }
 
 /// The bytes of a fixed-size binary value, or a
 /// [`WrongLength`](DecodeErrorKind::WrongLength) error.
-pub(crate) fn fixed<const N: usize>(
-    rust_type: &'static str,
-    ty: &Type,
-    raw: &[u8],
-) -> Result<[u8; N], BoxError> {
+pub(crate) fn fixed<const N: usize>(rust_type: &'static str, ty: &Type, raw: &[u8]) -> Result<[u8; N], BoxError> {
     raw.try_into().map_err(|_| {
         decode_error(
             rust_type,
@@ -49,14 +41,8 @@ pub(crate) fn fixed<const N: usize>(
 
 /// `raw` as UTF-8 text, or an [`InvalidUtf8`](DecodeErrorKind::InvalidUtf8)
 /// error.
-pub(crate) fn utf8<'a>(
-    rust_type: &'static str,
-    ty: &Type,
-    format: Format,
-    raw: &'a [u8],
-) -> Result<&'a str, BoxError> {
-    std::str::from_utf8(raw)
-        .map_err(|_| decode_error(rust_type, ty, format, DecodeErrorKind::InvalidUtf8))
+pub(crate) fn utf8<'a>(rust_type: &'static str, ty: &Type, format: Format, raw: &'a [u8]) -> Result<&'a str, BoxError> {
+    std::str::from_utf8(raw).map_err(|_| decode_error(rust_type, ty, format, DecodeErrorKind::InvalidUtf8))
 }
 
 /// Refuses a value longer than a parameter's 32-bit length can describe.

@@ -42,8 +42,9 @@ impl<'a> FromSql<'a> for bool {
                 let [byte] = fixed::<1>("bool", ty, raw)?;
                 Ok(byte != 0)
             }
-            Format::Text => parse_bool(utf8("bool", ty, format, raw)?)
-                .map_err(|kind| decode_error("bool", ty, format, kind)),
+            Format::Text => {
+                parse_bool(utf8("bool", ty, format, raw)?).map_err(|kind| decode_error("bool", ty, format, kind))
+            }
         }
     }
 
@@ -145,10 +146,7 @@ fn parse_int<T: FromStr<Err = ParseIntError>>(raw: &[u8]) -> Result<T, DecodeErr
 /// A float as `float8out` prints it (`1.5`, `1e+100`, `-0`, `NaN`,
 /// `Infinity`, `-Infinity`). A finite spelling too large for the Rust type is
 /// out of range rather than infinity.
-fn parse_float<T: FromStr + Copy>(
-    raw: &[u8],
-    is_infinite: fn(T) -> bool,
-) -> Result<T, DecodeErrorKind> {
+fn parse_float<T: FromStr + Copy>(raw: &[u8], is_infinite: fn(T) -> bool) -> Result<T, DecodeErrorKind> {
     let s = std::str::from_utf8(raw).map_err(|_| DecodeErrorKind::InvalidUtf8)?;
     let s = s.trim_ascii();
     let value: T = s.parse().map_err(|_| DecodeErrorKind::InvalidSyntax)?;
@@ -202,16 +200,10 @@ mod tests {
     #[test]
     fn bool_text() {
         for t in ["t", "true", "TRUE", "yes", "on", "1", " t "] {
-            assert!(
-                bool::from_sql(&Type::BOOL, Format::Text, t.as_bytes()).unwrap(),
-                "{t}"
-            );
+            assert!(bool::from_sql(&Type::BOOL, Format::Text, t.as_bytes()).unwrap(), "{t}");
         }
         for f in ["f", "false", "False", "no", "off", "0"] {
-            assert!(
-                !bool::from_sql(&Type::BOOL, Format::Text, f.as_bytes()).unwrap(),
-                "{f}"
-            );
+            assert!(!bool::from_sql(&Type::BOOL, Format::Text, f.as_bytes()).unwrap(), "{f}");
         }
         for bad in [&b""[..], b"maybe", b"tt", b"\xff"] {
             assert!(bool::from_sql(&Type::BOOL, Format::Text, bad).is_err());
@@ -222,29 +214,14 @@ mod tests {
     fn char_binary_and_text() {
         assert_eq!(encode(&65i8, &Type::CHAR), [65]);
         assert_eq!(encode(&-1i8, &Type::CHAR), [255]);
-        assert_eq!(
-            i8::from_sql(&Type::CHAR, Format::Binary, &[200]).unwrap(),
-            -56
-        );
+        assert_eq!(i8::from_sql(&Type::CHAR, Format::Binary, &[200]).unwrap(), -56);
         let err = i8::from_sql(&Type::CHAR, Format::Binary, &[]).unwrap_err();
-        assert_eq!(
-            kind(&err),
-            DecodeErrorKind::WrongLength {
-                expected: 1,
-                actual: 0
-            }
-        );
+        assert_eq!(kind(&err), DecodeErrorKind::WrongLength { expected: 1, actual: 0 });
         assert_eq!(i8::from_sql(&Type::CHAR, Format::Text, b"a").unwrap(), 97);
         assert_eq!(i8::from_sql(&Type::CHAR, Format::Text, b"").unwrap(), 0);
         assert_eq!(i8::from_sql(&Type::CHAR, Format::Text, b"\\").unwrap(), 92);
-        assert_eq!(
-            i8::from_sql(&Type::CHAR, Format::Text, b"\\377").unwrap(),
-            -1
-        );
-        assert_eq!(
-            i8::from_sql(&Type::CHAR, Format::Text, b"\\200").unwrap(),
-            -128
-        );
+        assert_eq!(i8::from_sql(&Type::CHAR, Format::Text, b"\\377").unwrap(), -1);
+        assert_eq!(i8::from_sql(&Type::CHAR, Format::Text, b"\\200").unwrap(), -128);
         for bad in [&b"ab"[..], b"\\400", b"\\38", b"\\12", b"\\1234"] {
             let err = i8::from_sql(&Type::CHAR, Format::Text, bad).unwrap_err();
             assert_eq!(kind(&err), DecodeErrorKind::InvalidSyntax, "{bad:?}");
@@ -309,10 +286,7 @@ mod tests {
 
     #[test]
     fn int_text() {
-        assert_eq!(
-            i16::from_sql(&Type::INT2, Format::Text, b"-32768").unwrap(),
-            i16::MIN
-        );
+        assert_eq!(i16::from_sql(&Type::INT2, Format::Text, b"-32768").unwrap(), i16::MIN);
         assert_eq!(
             i32::from_sql(&Type::INT4, Format::Text, b"2147483647").unwrap(),
             i32::MAX
@@ -325,14 +299,8 @@ mod tests {
             u32::from_sql(&Type::OID, Format::Text, b"4294967295").unwrap(),
             u32::MAX
         );
-        assert_eq!(
-            i32::from_sql(&Type::INT4, Format::Text, b" 12 ").unwrap(),
-            12
-        );
-        assert_eq!(
-            i32::from_sql(&Type::INT4, Format::Text, b"+12").unwrap(),
-            12
-        );
+        assert_eq!(i32::from_sql(&Type::INT4, Format::Text, b" 12 ").unwrap(), 12);
+        assert_eq!(i32::from_sql(&Type::INT4, Format::Text, b"+12").unwrap(), 12);
 
         let out_of_range = [
             i16::from_sql(&Type::INT2, Format::Text, b"32768").map(drop),
@@ -342,23 +310,10 @@ mod tests {
             u32::from_sql(&Type::OID, Format::Text, b"4294967296").map(drop),
         ];
         for (i, result) in out_of_range.into_iter().enumerate() {
-            assert_eq!(
-                kind(&result.unwrap_err()),
-                DecodeErrorKind::OutOfRange,
-                "case {i}"
-            );
+            assert_eq!(kind(&result.unwrap_err()), DecodeErrorKind::OutOfRange, "case {i}");
         }
 
-        for bad in [
-            &b""[..],
-            b"-",
-            b"1.5",
-            b"12a",
-            b"0x10",
-            b"1_000",
-            b"one",
-            b"\xff",
-        ] {
+        for bad in [&b""[..], b"-", b"1.5", b"12a", b"0x10", b"1_000", b"one", b"\xff"] {
             let err = i32::from_sql(&Type::INT4, Format::Text, bad).unwrap_err();
             assert!(
                 matches!(
@@ -389,11 +344,7 @@ mod tests {
             assert_eq!(back.to_bits(), v.to_bits());
         }
         let raw = encode(&f64::NAN, &Type::FLOAT8);
-        assert!(
-            f64::from_sql(&Type::FLOAT8, Format::Binary, &raw)
-                .unwrap()
-                .is_nan()
-        );
+        assert!(f64::from_sql(&Type::FLOAT8, Format::Binary, &raw).unwrap().is_nan());
         for v in [0.0f32, -0.0, 1.5, f32::MAX, f32::INFINITY] {
             let raw = encode(&v, &Type::FLOAT4);
             assert_eq!(raw, v.to_be_bytes());
@@ -418,23 +369,12 @@ mod tests {
             (b" 2.5 ", 2.5),
         ];
         for (text, expected) in cases {
-            assert_eq!(
-                f64::from_sql(&Type::FLOAT8, Format::Text, text).unwrap(),
-                expected
-            );
+            assert_eq!(f64::from_sql(&Type::FLOAT8, Format::Text, text).unwrap(), expected);
         }
         let neg_zero = f64::from_sql(&Type::FLOAT8, Format::Text, b"-0").unwrap();
         assert!(neg_zero == 0.0 && neg_zero.is_sign_negative());
-        assert!(
-            f64::from_sql(&Type::FLOAT8, Format::Text, b"NaN")
-                .unwrap()
-                .is_nan()
-        );
-        assert!(
-            f32::from_sql(&Type::FLOAT4, Format::Text, b"NaN")
-                .unwrap()
-                .is_nan()
-        );
+        assert!(f64::from_sql(&Type::FLOAT8, Format::Text, b"NaN").unwrap().is_nan());
+        assert!(f32::from_sql(&Type::FLOAT4, Format::Text, b"NaN").unwrap().is_nan());
         assert_eq!(
             f32::from_sql(&Type::FLOAT4, Format::Text, b"3.4028235e+38").unwrap(),
             f32::MAX
@@ -449,10 +389,7 @@ mod tests {
         let err = f64::from_sql(&Type::FLOAT8, Format::Text, b"1e999").unwrap_err();
         assert_eq!(kind(&err), DecodeErrorKind::OutOfRange);
         for bad in [&b""[..], b"abc", b"1.5.5", b"--1", b"1e", b"\xff"] {
-            assert!(
-                f64::from_sql(&Type::FLOAT8, Format::Text, bad).is_err(),
-                "{bad:?}"
-            );
+            assert!(f64::from_sql(&Type::FLOAT8, Format::Text, bad).is_err(), "{bad:?}");
         }
     }
 
@@ -494,10 +431,7 @@ mod tests {
         only(&[Type::FLOAT8], &|ty| <f64 as FromSql>::accepts(ty));
         only(&[Type::FLOAT8], &|ty| ToSql::accepts(&1f64, ty));
         for ty in &OID_LIKE {
-            assert!(
-                <u32 as FromSql>::accepts(ty) && ToSql::accepts(&0u32, ty),
-                "{ty}"
-            );
+            assert!(<u32 as FromSql>::accepts(ty) && ToSql::accepts(&0u32, ty), "{ty}");
         }
     }
 
@@ -512,21 +446,13 @@ mod tests {
         assert_encode_wrong_type(&1u32, &Type::INT4);
         assert_encode_wrong_type(&1i8, &Type::TEXT);
         for format in FORMATS {
-            assert!(is_wrong_type(
-                &i64::from_sql(&Type::INT4, format, &[0; 4]).unwrap_err()
-            ));
-            assert!(is_wrong_type(
-                &i32::from_sql(&Type::INT8, format, &[0; 8]).unwrap_err()
-            ));
+            assert!(is_wrong_type(&i64::from_sql(&Type::INT4, format, &[0; 4]).unwrap_err()));
+            assert!(is_wrong_type(&i32::from_sql(&Type::INT8, format, &[0; 8]).unwrap_err()));
             assert!(is_wrong_type(
                 &f32::from_sql(&Type::FLOAT8, format, &[0; 8]).unwrap_err()
             ));
-            assert!(is_wrong_type(
-                &bool::from_sql(&Type::TEXT, format, b"t").unwrap_err()
-            ));
-            assert!(is_wrong_type(
-                &u32::from_sql(&Type::INT4, format, &[0; 4]).unwrap_err()
-            ));
+            assert!(is_wrong_type(&bool::from_sql(&Type::TEXT, format, b"t").unwrap_err()));
+            assert!(is_wrong_type(&u32::from_sql(&Type::INT4, format, &[0; 4]).unwrap_err()));
         }
         let err = i64::from_sql(&Type::INT4, Format::Binary, &[0; 4]).unwrap_err();
         assert_eq!(
@@ -537,21 +463,9 @@ mod tests {
 
     #[test]
     fn null_is_refused() {
-        assert!(
-            bool::from_sql_null(&Type::BOOL)
-                .unwrap_err()
-                .is::<crate::WasNull>()
-        );
-        assert!(
-            i32::from_sql_null(&Type::INT4)
-                .unwrap_err()
-                .is::<crate::WasNull>()
-        );
-        assert!(
-            f64::from_sql_null(&Type::FLOAT8)
-                .unwrap_err()
-                .is::<crate::WasNull>()
-        );
+        assert!(bool::from_sql_null(&Type::BOOL).unwrap_err().is::<crate::WasNull>());
+        assert!(i32::from_sql_null(&Type::INT4).unwrap_err().is::<crate::WasNull>());
+        assert!(f64::from_sql_null(&Type::FLOAT8).unwrap_err().is::<crate::WasNull>());
         assert_eq!(Option::<i16>::from_sql_null(&Type::INT2).unwrap(), None);
         assert_eq!(
             Option::<i16>::from_sql(&Type::INT2, Format::Binary, &[0, 3]).unwrap(),

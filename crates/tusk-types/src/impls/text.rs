@@ -41,12 +41,7 @@ fn str_format(ty: &Type) -> Format {
 }
 
 /// Encodes a string for `ty` (see [`str_accepts`] and [`str_format`]).
-fn str_to_sql(
-    s: &str,
-    rust_type: &'static str,
-    ty: &Type,
-    out: &mut BytesMut,
-) -> Result<IsNull, BoxError> {
+fn str_to_sql(s: &str, rust_type: &'static str, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
     ensure_type(str_accepts(ty), rust_type, ty)?;
     let is_jsonb = *ty == Type::JSONB;
     ensure_len(s.len() + usize::from(is_jsonb))?;
@@ -59,12 +54,7 @@ fn str_to_sql(
 
 /// Decodes a string borrowing from `raw`: any type in text format, the
 /// textual types in binary.
-fn str_from_sql<'a>(
-    rust_type: &'static str,
-    ty: &Type,
-    format: Format,
-    raw: &'a [u8],
-) -> Result<&'a str, BoxError> {
+fn str_from_sql<'a>(rust_type: &'static str, ty: &Type, format: Format, raw: &'a [u8]) -> Result<&'a str, BoxError> {
     let text = match format {
         Format::Text => raw,
         Format::Binary => {
@@ -207,10 +197,7 @@ mod tests {
             "[1]"
         );
         // Text format has no version byte.
-        assert_eq!(
-            <&str>::from_sql(&Type::JSONB, Format::Text, b"[1]").unwrap(),
-            "[1]"
-        );
+        assert_eq!(<&str>::from_sql(&Type::JSONB, Format::Text, b"[1]").unwrap(), "[1]");
 
         let err = String::from_sql(&Type::JSONB, Format::Binary, b"\x02[1]").unwrap_err();
         assert_eq!(kind(&err), DecodeErrorKind::UnsupportedVersion(2));
@@ -309,16 +296,8 @@ mod tests {
 
     #[test]
     fn null_handling() {
-        assert!(
-            String::from_sql_null(&Type::TEXT)
-                .unwrap_err()
-                .is::<WasNull>()
-        );
-        assert!(
-            <&str>::from_sql_null(&Type::TEXT)
-                .unwrap_err()
-                .is::<WasNull>()
-        );
+        assert!(String::from_sql_null(&Type::TEXT).unwrap_err().is::<WasNull>());
+        assert!(<&str>::from_sql_null(&Type::TEXT).unwrap_err().is::<WasNull>());
         assert_eq!(Option::<&str>::from_sql_null(&Type::TEXT).unwrap(), None);
         assert_eq!(
             Option::<String>::from_sql(&Type::TEXT, Format::Text, b"x").unwrap(),

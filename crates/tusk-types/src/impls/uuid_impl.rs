@@ -13,28 +13,16 @@ use crate::error::decode_error;
 use crate::{BoxError, DecodeErrorKind, Format, FromSql, IsNull, ToSql, Type};
 
 /// Decodes a `uuid` column into its 16 bytes.
-fn uuid_from_sql(
-    rust_type: &'static str,
-    ty: &Type,
-    format: Format,
-    raw: &[u8],
-) -> Result<[u8; 16], BoxError> {
+fn uuid_from_sql(rust_type: &'static str, ty: &Type, format: Format, raw: &[u8]) -> Result<[u8; 16], BoxError> {
     ensure_type(*ty == Type::UUID, rust_type, ty)?;
     match format {
         Format::Binary => fixed(rust_type, ty, raw),
-        Format::Text => {
-            parse_uuid_text(raw).map_err(|kind| decode_error(rust_type, ty, format, kind))
-        }
+        Format::Text => parse_uuid_text(raw).map_err(|kind| decode_error(rust_type, ty, format, kind)),
     }
 }
 
 /// Encodes 16 bytes for a `uuid` parameter.
-fn uuid_to_sql(
-    bytes: &[u8; 16],
-    rust_type: &'static str,
-    ty: &Type,
-    out: &mut BytesMut,
-) -> Result<IsNull, BoxError> {
+fn uuid_to_sql(bytes: &[u8; 16], rust_type: &'static str, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
     ensure_type(*ty == Type::UUID, rust_type, ty)?;
     out.put_slice(bytes);
     Ok(IsNull::No)
@@ -125,18 +113,14 @@ mod tests {
     use crate::WasNull;
 
     const BYTES: [u8; 16] = [
-        0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a,
-        0x11,
+        0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a, 0x11,
     ];
 
     #[test]
     fn binary_round_trip() {
         let raw = encode(&BYTES, &Type::UUID);
         assert_eq!(raw, BYTES);
-        assert_eq!(
-            <[u8; 16]>::from_sql(&Type::UUID, Format::Binary, &raw).unwrap(),
-            BYTES
-        );
+        assert_eq!(<[u8; 16]>::from_sql(&Type::UUID, Format::Binary, &raw).unwrap(), BYTES);
         for len in [0usize, 15, 17, 36] {
             let err = <[u8; 16]>::from_sql(&Type::UUID, Format::Binary, &vec![0; len]).unwrap_err();
             assert_eq!(
@@ -195,15 +179,8 @@ mod tests {
 
     #[test]
     fn null_handling() {
-        assert!(
-            <[u8; 16]>::from_sql_null(&Type::UUID)
-                .unwrap_err()
-                .is::<WasNull>()
-        );
-        assert_eq!(
-            Option::<[u8; 16]>::from_sql_null(&Type::UUID).unwrap(),
-            None
-        );
+        assert!(<[u8; 16]>::from_sql_null(&Type::UUID).unwrap_err().is::<WasNull>());
+        assert_eq!(Option::<[u8; 16]>::from_sql_null(&Type::UUID).unwrap(), None);
     }
 
     #[cfg(feature = "with-uuid")]
@@ -214,15 +191,9 @@ mod tests {
         let id = Uuid::from_bytes(BYTES);
         let raw = encode(&id, &Type::UUID);
         assert_eq!(raw, BYTES);
-        assert_eq!(
-            Uuid::from_sql(&Type::UUID, Format::Binary, &raw).unwrap(),
-            id
-        );
+        assert_eq!(Uuid::from_sql(&Type::UUID, Format::Binary, &raw).unwrap(), id);
         let text = id.hyphenated().to_string();
-        assert_eq!(
-            Uuid::from_sql(&Type::UUID, Format::Text, text.as_bytes()).unwrap(),
-            id
-        );
+        assert_eq!(Uuid::from_sql(&Type::UUID, Format::Text, text.as_bytes()).unwrap(), id);
         assert!(Uuid::from_sql(&Type::UUID, Format::Binary, &raw[..8]).is_err());
         assert!(is_wrong_type(
             &Uuid::from_sql(&Type::TEXT, Format::Text, b"x").unwrap_err()

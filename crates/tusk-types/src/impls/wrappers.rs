@@ -113,10 +113,7 @@ mod tests {
     #[test]
     fn option_to_sql() {
         let mut buf = BytesMut::new();
-        assert_eq!(
-            None::<i32>.to_sql(&Type::INT4, &mut buf).unwrap(),
-            IsNull::Yes
-        );
+        assert_eq!(None::<i32>.to_sql(&Type::INT4, &mut buf).unwrap(), IsNull::Yes);
         assert!(buf.is_empty());
         assert_eq!(encode(&Some(5i32), &Type::INT4), [0, 0, 0, 5]);
         assert!(Some(5i32).accepts(&Type::INT4));
@@ -138,10 +135,7 @@ mod tests {
         assert!(<Option<i32> as FromSql>::accepts(&Type::INT4));
         assert!(!<Option<i64> as FromSql>::accepts(&Type::INT4));
         // Nested options: the outer one takes the NULL.
-        assert_eq!(
-            Option::<Option<i32>>::from_sql_null(&Type::INT4).unwrap(),
-            None
-        );
+        assert_eq!(Option::<Option<i32>>::from_sql_null(&Type::INT4).unwrap(), None);
     }
 
     #[test]
@@ -185,8 +179,7 @@ mod tests {
         assert_eq!(
             names,
             [
-                "bool", "i8", "i16", "i32", "i64", "u32", "f32", "&str", "String", "Vec<u8>",
-                "[u8; 16]", "&str"
+                "bool", "i8", "i16", "i32", "i64", "u32", "f32", "&str", "String", "Vec<u8>", "[u8; 16]", "&str"
             ]
         );
         assert_eq!(Some(1.5f64).type_name(), "f64");

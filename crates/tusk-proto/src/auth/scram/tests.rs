@@ -7,8 +7,7 @@ use super::*;
 const RFC_CLIENT_NONCE: &str = "rOprNGfwEbeRWgbNEkqO";
 const RFC_SERVER_NONCE: &str = "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
 const RFC_CLIENT_FIRST: &str = "n,,n=user,r=rOprNGfwEbeRWgbNEkqO";
-const RFC_SERVER_FIRST: &str =
-    "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
+const RFC_SERVER_FIRST: &str = "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
 const RFC_CLIENT_FINAL: &str = "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,\
                                 p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
 const RFC_SERVER_FINAL: &str = "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=";
@@ -48,8 +47,7 @@ fn exchange(client: &mut ScramClient, server: &mut ScramServer) -> Result<(), Sc
 /// A client that has already answered a server-first with nonce "CLIENTNONCEx".
 fn client_after_first() -> ScramClient {
     let mut c = client(b"pw", ChannelBinding::Unsupported);
-    c.handle_server_first(b"r=CLIENTNONCEx,s=c2FsdA==,i=1")
-        .unwrap();
+    c.handle_server_first(b"r=CLIENTNONCEx,s=c2FsdA==,i=1").unwrap();
     c
 }
 
@@ -57,18 +55,13 @@ fn client_after_first() -> ScramClient {
 
 #[test]
 fn rfc7677_client_side() {
-    let mut client = ScramClient::new(b"pencil", ChannelBinding::Unsupported, RFC_CLIENT_NONCE)
-        .with_username("user");
+    let mut client = ScramClient::new(b"pencil", ChannelBinding::Unsupported, RFC_CLIENT_NONCE).with_username("user");
     assert_eq!(client.mechanism(), SCRAM_SHA_256);
     assert_eq!(client.client_first(), RFC_CLIENT_FIRST.as_bytes());
-    let client_final = client
-        .handle_server_first(RFC_SERVER_FIRST.as_bytes())
-        .unwrap();
+    let client_final = client.handle_server_first(RFC_SERVER_FIRST.as_bytes()).unwrap();
     assert_eq!(String::from_utf8(client_final).unwrap(), RFC_CLIENT_FINAL);
     assert!(!client.is_done());
-    client
-        .handle_server_final(RFC_SERVER_FINAL.as_bytes())
-        .unwrap();
+    client.handle_server_final(RFC_SERVER_FINAL.as_bytes()).unwrap();
     assert!(client.is_done());
 }
 
@@ -80,9 +73,7 @@ fn rfc7677_server_side() {
         .handle_client_first(SCRAM_SHA_256, RFC_CLIENT_FIRST.as_bytes())
         .unwrap();
     assert_eq!(String::from_utf8(server_first).unwrap(), RFC_SERVER_FIRST);
-    let server_final = server
-        .handle_client_final(RFC_CLIENT_FINAL.as_bytes())
-        .unwrap();
+    let server_final = server.handle_client_final(RFC_CLIENT_FINAL.as_bytes()).unwrap();
     assert_eq!(String::from_utf8(server_final).unwrap(), RFC_SERVER_FINAL);
     assert!(server.is_done());
 }
@@ -97,11 +88,8 @@ fn rfc7677_secret() {
 
 #[test]
 fn rfc7677_client_rejects_tampered_server_signature() {
-    let mut client = ScramClient::new(b"pencil", ChannelBinding::Unsupported, RFC_CLIENT_NONCE)
-        .with_username("user");
-    client
-        .handle_server_first(RFC_SERVER_FIRST.as_bytes())
-        .unwrap();
+    let mut client = ScramClient::new(b"pencil", ChannelBinding::Unsupported, RFC_CLIENT_NONCE).with_username("user");
+    client.handle_server_first(RFC_SERVER_FIRST.as_bytes()).unwrap();
     assert_eq!(
         client.handle_server_final(b"v=7rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="),
         Err(ScramError::InvalidServerSignature)
@@ -168,11 +156,7 @@ fn client_logs_in_against_postgres_secrets() {
         let secret = ScramSecret::parse(stored).unwrap();
         let mut server = ScramServer::new(secret, "srv", ServerChannelBinding::None);
         let mut client = ScramClient::new(password.as_bytes(), ChannelBinding::Unsupported, "cli");
-        assert_eq!(
-            exchange(&mut client, &mut server),
-            Ok(()),
-            "password {password:?}"
-        );
+        assert_eq!(exchange(&mut client, &mut server), Ok(()), "password {password:?}");
     }
 }
 
@@ -188,10 +172,7 @@ fn secret_round_trips_through_text() {
 
 #[test]
 fn secret_new_refuses_zero_iterations() {
-    assert_eq!(
-        ScramSecret::new(b"pw", b"salt", 0),
-        Err(ScramError::IterationCount(0))
-    );
+    assert_eq!(ScramSecret::new(b"pw", b"salt", 0), Err(ScramError::IterationCount(0)));
 }
 
 #[test]
@@ -247,10 +228,7 @@ fn mock_secret_fails_like_a_wrong_password() {
         .unwrap();
     assert_eq!(server_first, b"r=clisrv,s=cGVyLXVzZXIgc2FsdA==,i=4096");
     let client_final = client.handle_server_first(&server_first).unwrap();
-    assert_eq!(
-        server.handle_client_final(&client_final),
-        Err(ScramError::InvalidProof)
-    );
+    assert_eq!(server.handle_client_final(&client_final), Err(ScramError::InvalidProof));
 }
 
 // ------------------------------------------------------------------ round trips
@@ -301,27 +279,16 @@ fn round_trip_with_empty_password() {
 
 #[test]
 fn round_trip_with_username_and_random_nonces() {
-    let mut c = ScramClient::new(
-        b"pw",
-        ChannelBinding::Unsupported,
-        &generate_nonce(&[1; 18]),
-    )
-    .with_username("bob,the=builder");
-    let mut s = ScramServer::new(
-        secret(b"pw"),
-        &generate_nonce(&[2; 18]),
-        ServerChannelBinding::None,
-    );
+    let mut c = ScramClient::new(b"pw", ChannelBinding::Unsupported, &generate_nonce(&[1; 18]))
+        .with_username("bob,the=builder");
+    let mut s = ScramServer::new(secret(b"pw"), &generate_nonce(&[2; 18]), ServerChannelBinding::None);
     assert_eq!(exchange(&mut c, &mut s), Ok(()));
 }
 
 #[test]
 fn round_trip_with_channel_binding() {
     let mut c = client(b"pw", ChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()));
-    let mut s = server(
-        b"pw",
-        ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()),
-    );
+    let mut s = server(b"pw", ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()));
     assert_eq!(c.mechanism(), SCRAM_SHA_256_PLUS);
     assert_eq!(exchange(&mut c, &mut s), Ok(()));
 }
@@ -330,14 +297,8 @@ fn round_trip_with_channel_binding() {
 fn channel_binding_mismatch_is_refused() {
     // A man in the middle terminates TLS: the client sees the attacker's certificate.
     let mut c = client(b"pw", ChannelBinding::TlsServerEndPoint(vec![0xcd; 32]));
-    let mut s = server(
-        b"pw",
-        ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()),
-    );
-    assert!(matches!(
-        exchange(&mut c, &mut s),
-        Err(ScramError::ChannelBinding(_))
-    ));
+    let mut s = server(b"pw", ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()));
+    assert!(matches!(exchange(&mut c, &mut s), Err(ScramError::ChannelBinding(_))));
     assert!(!s.is_done());
 }
 
@@ -345,10 +306,7 @@ fn channel_binding_mismatch_is_refused() {
 fn client_without_tls_may_log_in_to_a_tls_capable_server() {
     // "n": the client cannot bind at all; that is no downgrade.
     let mut c = client(b"pw", ChannelBinding::Unsupported);
-    let mut s = server(
-        b"pw",
-        ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()),
-    );
+    let mut s = server(b"pw", ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()));
     assert_eq!(exchange(&mut c, &mut s), Ok(()));
 }
 
@@ -363,14 +321,8 @@ fn y_flag_is_accepted_by_a_server_that_cannot_bind() {
 fn downgrade_is_detected() {
     // The server offered -PLUS, but an attacker removed it: the client says "y".
     let mut c = client(b"pw", ChannelBinding::NotUsed);
-    let mut s = server(
-        b"pw",
-        ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()),
-    );
-    assert!(matches!(
-        exchange(&mut c, &mut s),
-        Err(ScramError::ChannelBinding(_))
-    ));
+    let mut s = server(b"pw", ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()));
+    assert!(matches!(exchange(&mut c, &mut s), Err(ScramError::ChannelBinding(_))));
 }
 
 // --------------------------------------------------------- client messages and setup
@@ -388,13 +340,8 @@ fn client_first_and_cbind_input_per_channel_binding() {
     ];
     for (binding, header, cbind) in cases {
         let mut c = client(b"pw", binding);
-        assert_eq!(
-            c.client_first(),
-            format!("{header}n=,r=CLIENTNONCE").as_bytes()
-        );
-        let client_final = c
-            .handle_server_first(b"r=CLIENTNONCEx,s=c2FsdA==,i=1")
-            .unwrap();
+        assert_eq!(c.client_first(), format!("{header}n=,r=CLIENTNONCE").as_bytes());
+        let client_final = c.handle_server_first(b"r=CLIENTNONCEx,s=c2FsdA==,i=1").unwrap();
         let expected = format!("c={cbind},r=CLIENTNONCEx,p=");
         assert!(
             client_final.starts_with(expected.as_bytes()),
@@ -439,10 +386,7 @@ fn negotiate_follows_libpq() {
         ChannelBinding::negotiate(both, hash()),
         Ok(ChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()))
     );
-    assert_eq!(
-        ChannelBinding::negotiate(both, None),
-        Ok(ChannelBinding::Unsupported)
-    );
+    assert_eq!(ChannelBinding::negotiate(both, None), Ok(ChannelBinding::Unsupported));
     assert_eq!(
         ChannelBinding::negotiate([SCRAM_SHA_256], hash()),
         Ok(ChannelBinding::NotUsed)
@@ -453,15 +397,11 @@ fn negotiate_follows_libpq() {
     );
     assert_eq!(
         ChannelBinding::negotiate([SCRAM_SHA_256_PLUS], None),
-        Err(ScramError::UnsupportedMechanism(
-            "SCRAM-SHA-256-PLUS".to_owned()
-        ))
+        Err(ScramError::UnsupportedMechanism("SCRAM-SHA-256-PLUS".to_owned()))
     );
     assert_eq!(
         ChannelBinding::negotiate(["OAUTHBEARER", "X"], hash()),
-        Err(ScramError::UnsupportedMechanism(
-            "OAUTHBEARER, X".to_owned()
-        ))
+        Err(ScramError::UnsupportedMechanism("OAUTHBEARER, X".to_owned()))
     );
     assert!(ChannelBinding::negotiate(Vec::<String>::new(), None).is_err());
 }
@@ -482,10 +422,7 @@ fn server_first_error(message: &[u8]) -> ScramError {
     let mut c = client(b"pw", ChannelBinding::Unsupported);
     let err = c.handle_server_first(message).unwrap_err();
     // A failed client refuses everything afterwards.
-    assert_eq!(
-        c.handle_server_final(b"v=AAAA"),
-        Err(ScramError::OutOfOrder)
-    );
+    assert_eq!(c.handle_server_final(b"v=AAAA"), Err(ScramError::OutOfOrder));
     err
 }
 
@@ -505,10 +442,7 @@ fn server_first_missing_or_misordered_fields() {
         "1=x,r=CLIENTNONCEx,s=c2FsdA==,i=1",
     ] {
         assert!(
-            matches!(
-                server_first_error(message.as_bytes()),
-                ScramError::Malformed(_)
-            ),
+            matches!(server_first_error(message.as_bytes()), ScramError::Malformed(_)),
             "accepted {message:?}"
         );
     }
@@ -543,10 +477,7 @@ fn server_first_bad_nonce() {
         server_first_error(b"r=CLIENTNONC,s=c2FsdA==,i=1"),
         ScramError::NonceMismatch
     );
-    assert_eq!(
-        server_first_error(b"r=,s=c2FsdA==,i=1"),
-        ScramError::InvalidNonce
-    );
+    assert_eq!(server_first_error(b"r=,s=c2FsdA==,i=1"), ScramError::InvalidNonce);
     assert_eq!(
         server_first_error(b"r=CLIENTNONCE x,s=c2FsdA==,i=1"),
         ScramError::InvalidNonce
@@ -579,19 +510,10 @@ fn server_first_bad_iteration_counts() {
         ("10000001", ScramError::IterationCount(10_000_001)),
         ("4294967295", ScramError::IterationCount(u32::MAX)),
         // Beyond u32: refused at once, not parsed into something small.
-        (
-            "99999999999999999999999999",
-            ScramError::IterationCount(u32::MAX),
-        ),
+        ("99999999999999999999999999", ScramError::IterationCount(u32::MAX)),
         ("", ScramError::Malformed("iteration count is not a number")),
-        (
-            "-1",
-            ScramError::Malformed("iteration count is not a number"),
-        ),
-        (
-            "4k",
-            ScramError::Malformed("iteration count is not a number"),
-        ),
+        ("-1", ScramError::Malformed("iteration count is not a number")),
+        ("4k", ScramError::Malformed("iteration count is not a number")),
     ];
     for (count, expected) in cases {
         let message = format!("r=CLIENTNONCEx,s=c2FsdA==,i={count}");
@@ -607,10 +529,7 @@ fn max_iterations_is_configurable() {
         Err(ScramError::IterationCount(101))
     );
     let mut c = client(b"pw", ChannelBinding::Unsupported).with_max_iterations(100);
-    assert!(
-        c.handle_server_first(b"r=CLIENTNONCEx,s=c2FsdA==,i=100")
-            .is_ok()
-    );
+    assert!(c.handle_server_first(b"r=CLIENTNONCEx,s=c2FsdA==,i=100").is_ok());
 }
 
 #[test]
@@ -630,10 +549,7 @@ fn server_final_error_attribute() {
         c.handle_server_final(b"e=invalid-proof"),
         Err(ScramError::ServerError("invalid-proof".to_owned()))
     );
-    assert_eq!(
-        c.handle_server_final(b"v=AAAA"),
-        Err(ScramError::OutOfOrder)
-    );
+    assert_eq!(c.handle_server_final(b"v=AAAA"), Err(ScramError::OutOfOrder));
 }
 
 #[test]
@@ -649,10 +565,7 @@ fn server_final_malformed() {
     ] {
         let mut c = client_after_first();
         assert!(
-            matches!(
-                c.handle_server_final(message),
-                Err(ScramError::Malformed(_))
-            ),
+            matches!(c.handle_server_final(message), Err(ScramError::Malformed(_))),
             "accepted {:?}",
             String::from_utf8_lossy(message)
         );
@@ -662,11 +575,7 @@ fn server_final_malformed() {
 
 #[test]
 fn server_final_wrong_signature() {
-    for signature in [
-        String::new(),
-        BASE64.encode([0u8; 32]),
-        BASE64.encode([0u8; 64]),
-    ] {
+    for signature in [String::new(), BASE64.encode([0u8; 32]), BASE64.encode([0u8; 64])] {
         let mut c = client_after_first();
         assert_eq!(
             c.handle_server_final(format!("v={signature}").as_bytes()),
@@ -678,10 +587,7 @@ fn server_final_wrong_signature() {
 // ------------------------------------------------ hostile or broken client-first
 
 fn client_first_error(mechanism: &str, message: &[u8]) -> ScramError {
-    let mut s = server(
-        b"pw",
-        ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()),
-    );
+    let mut s = server(b"pw", ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()));
     let err = s.handle_client_first(mechanism, message).unwrap_err();
     assert_eq!(
         s.handle_client_first(SCRAM_SHA_256, b"n,,n=,r=abc"),
@@ -700,9 +606,7 @@ fn client_first_unknown_mechanism() {
     let mut s = server(b"pw", ServerChannelBinding::None);
     assert_eq!(
         s.handle_client_first(SCRAM_SHA_256_PLUS, b"p=tls-server-end-point,,n=,r=abc"),
-        Err(ScramError::UnsupportedMechanism(
-            SCRAM_SHA_256_PLUS.to_owned()
-        ))
+        Err(ScramError::UnsupportedMechanism(SCRAM_SHA_256_PLUS.to_owned()))
     );
 }
 
@@ -716,10 +620,7 @@ fn client_first_flag_must_fit_mechanism() {
         (SCRAM_SHA_256_PLUS, b"p=,,n=,r=abc"),
     ] {
         assert!(
-            matches!(
-                client_first_error(mechanism, message),
-                ScramError::ChannelBinding(_)
-            ),
+            matches!(client_first_error(mechanism, message), ScramError::ChannelBinding(_)),
             "accepted {mechanism} {:?}",
             String::from_utf8_lossy(message)
         );
@@ -745,10 +646,7 @@ fn client_first_malformed() {
         b"n,,n=\xff,r=abc",
     ] {
         assert!(
-            matches!(
-                client_first_error(SCRAM_SHA_256, message),
-                ScramError::Malformed(_)
-            ),
+            matches!(client_first_error(SCRAM_SHA_256, message), ScramError::Malformed(_)),
             "accepted {:?}",
             String::from_utf8_lossy(message)
         );
@@ -795,9 +693,7 @@ fn client_first_user_name_and_extensions_are_ignored() {
 fn server_after_first() -> (ScramServer, String) {
     let mut s = server(b"pw", ServerChannelBinding::None);
     let mut c = client(b"pw", ChannelBinding::Unsupported);
-    let server_first = s
-        .handle_client_first(SCRAM_SHA_256, &c.client_first())
-        .unwrap();
+    let server_first = s.handle_client_first(SCRAM_SHA_256, &c.client_first()).unwrap();
     let client_final = c.handle_server_first(&server_first).unwrap();
     (s, String::from_utf8(client_final).unwrap())
 }
@@ -830,10 +726,7 @@ fn client_final_malformed() {
         format!("c=biws,r={nonce},P={proof}"),
     ] {
         assert!(
-            matches!(
-                client_final_error(message.as_bytes()),
-                ScramError::Malformed(_)
-            ),
+            matches!(client_final_error(message.as_bytes()), ScramError::Malformed(_)),
             "accepted {message:?}"
         );
     }
@@ -868,10 +761,7 @@ fn client_final_extensions_before_proof_are_signed() {
     let (_, good) = server_after_first();
     let (without_proof, proof) = good.rsplit_once(",p=").unwrap();
     let tampered = format!("{without_proof},x=ext,p={proof}");
-    assert_eq!(
-        client_final_error(tampered.as_bytes()),
-        ScramError::InvalidProof
-    );
+    assert_eq!(client_final_error(tampered.as_bytes()), ScramError::InvalidProof);
 }
 
 #[test]
@@ -881,10 +771,7 @@ fn client_final_flipped_proof_bit() {
     let mut proof = BASE64.decode(proof).unwrap();
     proof[31] ^= 1;
     let tampered = format!("{without_proof},p={}", BASE64.encode(proof));
-    assert_eq!(
-        client_final_error(tampered.as_bytes()),
-        ScramError::InvalidProof
-    );
+    assert_eq!(client_final_error(tampered.as_bytes()), ScramError::InvalidProof);
 }
 
 #[test]
@@ -900,15 +787,11 @@ fn good_client_final_passes() {
 fn client_out_of_order() {
     // Server-final before server-first.
     let mut c = client(b"pw", ChannelBinding::Unsupported);
-    assert_eq!(
-        c.handle_server_final(b"v=AAAA"),
-        Err(ScramError::OutOfOrder)
-    );
+    assert_eq!(c.handle_server_final(b"v=AAAA"), Err(ScramError::OutOfOrder));
 
     // Server-first twice.
     let mut c = client(b"pw", ChannelBinding::Unsupported);
-    c.handle_server_first(b"r=CLIENTNONCEx,s=c2FsdA==,i=1")
-        .unwrap();
+    c.handle_server_first(b"r=CLIENTNONCEx,s=c2FsdA==,i=1").unwrap();
     assert_eq!(
         c.handle_server_first(b"r=CLIENTNONCEx,s=c2FsdA==,i=1"),
         Err(ScramError::OutOfOrder)
@@ -918,10 +801,7 @@ fn client_out_of_order() {
     let mut c = client(b"pw", ChannelBinding::Unsupported);
     let mut s = server(b"pw", ServerChannelBinding::None);
     exchange(&mut c, &mut s).unwrap();
-    assert_eq!(
-        c.handle_server_final(b"v=AAAA"),
-        Err(ScramError::OutOfOrder)
-    );
+    assert_eq!(c.handle_server_final(b"v=AAAA"), Err(ScramError::OutOfOrder));
     assert_eq!(
         c.handle_server_first(b"r=CLIENTNONCEx,s=c2FsdA==,i=1"),
         Err(ScramError::OutOfOrder)
@@ -933,15 +813,11 @@ fn client_out_of_order() {
 fn server_out_of_order() {
     // Client-final first.
     let mut s = server(b"pw", ServerChannelBinding::None);
-    assert_eq!(
-        s.handle_client_final(b"c=biws,r=x,p=AAAA"),
-        Err(ScramError::OutOfOrder)
-    );
+    assert_eq!(s.handle_client_final(b"c=biws,r=x,p=AAAA"), Err(ScramError::OutOfOrder));
 
     // Client-first twice.
     let mut s = server(b"pw", ServerChannelBinding::None);
-    s.handle_client_first(SCRAM_SHA_256, b"n,,n=,r=abc")
-        .unwrap();
+    s.handle_client_first(SCRAM_SHA_256, b"n,,n=,r=abc").unwrap();
     assert_eq!(
         s.handle_client_first(SCRAM_SHA_256, b"n,,n=,r=abc"),
         Err(ScramError::OutOfOrder)
@@ -951,10 +827,7 @@ fn server_out_of_order() {
     let mut c = client(b"pw", ChannelBinding::Unsupported);
     let mut s = server(b"pw", ServerChannelBinding::None);
     exchange(&mut c, &mut s).unwrap();
-    assert_eq!(
-        s.handle_client_final(b"c=biws,r=x,p=AAAA"),
-        Err(ScramError::OutOfOrder)
-    );
+    assert_eq!(s.handle_client_final(b"c=biws,r=x,p=AAAA"), Err(ScramError::OutOfOrder));
     assert_eq!(
         s.handle_client_first(SCRAM_SHA_256, b"n,,n=,r=abc"),
         Err(ScramError::OutOfOrder)
@@ -964,11 +837,7 @@ fn server_out_of_order() {
 
 #[test]
 fn server_with_zero_iteration_secret_refuses() {
-    let mut s = ScramServer::new(
-        ScramSecret::mock(vec![1], 0),
-        "srv",
-        ServerChannelBinding::None,
-    );
+    let mut s = ScramServer::new(ScramSecret::mock(vec![1], 0), "srv", ServerChannelBinding::None);
     assert_eq!(
         s.handle_client_first(SCRAM_SHA_256, b"n,,n=,r=abc"),
         Err(ScramError::IterationCount(0))
@@ -980,14 +849,9 @@ fn server_with_zero_iteration_secret_refuses() {
 #[test]
 fn truncated_and_corrupted_messages_never_panic() {
     let mut c = client(b"pw", ChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()));
-    let mut s = server(
-        b"pw",
-        ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()),
-    );
+    let mut s = server(b"pw", ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()));
     let client_first = c.client_first();
-    let server_first = s
-        .handle_client_first(SCRAM_SHA_256_PLUS, &client_first)
-        .unwrap();
+    let server_first = s.handle_client_first(SCRAM_SHA_256_PLUS, &client_first).unwrap();
     let client_final = c.handle_server_first(&server_first).unwrap();
     let server_final = s.handle_client_final(&client_final).unwrap();
 
@@ -1005,25 +869,17 @@ fn truncated_and_corrupted_messages_never_panic() {
     };
 
     for bad in variants(&client_first) {
-        let mut s = server(
-            b"pw",
-            ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()),
-        );
+        let mut s = server(b"pw", ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()));
         let _ = s.handle_client_first(SCRAM_SHA_256_PLUS, &bad);
     }
     for bad in variants(&server_first) {
         // Iteration counts are capped to keep this test fast.
-        let mut c = client(b"pw", ChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()))
-            .with_max_iterations(100);
+        let mut c = client(b"pw", ChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec())).with_max_iterations(100);
         let _ = c.handle_server_first(&bad);
     }
     for bad in variants(&client_final) {
-        let mut s = server(
-            b"pw",
-            ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()),
-        );
-        s.handle_client_first(SCRAM_SHA_256_PLUS, &client_first)
-            .unwrap();
+        let mut s = server(b"pw", ServerChannelBinding::TlsServerEndPoint(CERT_HASH.to_vec()));
+        s.handle_client_first(SCRAM_SHA_256_PLUS, &client_first).unwrap();
         assert!(
             bad == client_final || s.handle_client_final(&bad).is_err(),
             "accepted {:?}",

@@ -1,0 +1,393 @@
+//! Opening a session: socket, startup packet, protocol negotiation, authentication.
+//!
+//! For each target host in order (libpq's multi-host rule), within `connect_timeout`:
+//!
+//! 1. open a TCP or unix-domain socket;
+//! 2. send a StartupMessage asking for the highest protocol allowed (3.2 by default);
+//! 3. answer the server's authentication requests (cleartext, MD5, SCRAM-SHA-256);
+//! 4. collect BackendKeyData, ParameterStatus and a possible NegotiateProtocolVersion
+//!    until ReadyForQuery.
+//!
+//! A server too old to know NegotiateProtocolVersion rejects a 3.2 startup with an
+//! error; then tusk reconnects once asking for 3.0 (if `min_protocol_version` allows).
+
+use crate::config::{Config, Host, Target};
+use crate::connection::{AuthMethod, Connection, SessionInfo};
+use crate::error::{DbError, Error, ErrorKind, Result};
+use crate::stream::Stream;
+use bytes::BytesMut;
+use std::collections::HashMap;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tusk_proto::Limits;
+use tusk_proto::auth::md5::md5_password;
+use tusk_proto::auth::scram::{self, ChannelBinding, ScramClient};
+use tusk_proto::backend::{Authentication, BackendMessage};
+use tusk_proto::frontend::{self, ProtocolVersion};
+
+pub(crate) async fn connect(config: &Config) -> Result<Connection> {
+    let targets = config.targets();
+    if targets.is_empty() {
+        return Err(Error::new(ErrorKind::Config, "no host to connect to"));
+    }
+    let mut errors = Vec::new();
+    for target in &targets {
+        let attempt = connect_target(config, target);
+        let result = match config.get_connect_timeout() {
+            Some(t) => match tokio::time::timeout(t, attempt).await {
+                Ok(r) => r,
+                Err(_) => Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!("connecting to {} took longer than {t:?}", describe(target)),
+                )),
+            },
+            None => attempt.await,
+        };
+        match result {
+            Ok(c) => return Ok(c),
+            // A server that rejected our credentials would reject them on every host:
+            // libpq still tries the next host, and so do we, but we keep every reason.
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.len() == 1 {
+        return Err(errors.remove(0));
+    }
+    let last = errors.pop().unwrap_or_else(Error::closed);
+    let summary: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    tracing::debug!(target: "tusk::connect", "earlier hosts failed: {}", summary.join("; "));
+    Err(last)
+}
+
+fn describe(t: &Target) -> String {
+    match &t.host {
+        Host::Tcp(h) => format!("{h}:{}", t.port),
+        Host::Unix(dir) => format!("{}/.s.PGSQL.{}", dir.display(), t.port),
+    }
+}
+
+async fn open(target: &Target) -> Result<Stream> {
+    match &target.host {
+        Host::Unix(dir) => {
+            #[cfg(unix)]
+            {
+                let path = dir.join(format!(".s.PGSQL.{}", target.port));
+                tokio::net::UnixStream::connect(&path)
+                    .await
+                    .map(Stream::Unix)
+                    .map_err(|e| {
+                        Error::with_source(
+                            ErrorKind::Io,
+                            format!("cannot connect to unix socket {}", path.display()),
+                            e,
+                        )
+                    })
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = dir;
+                Err(Error::new(
+                    ErrorKind::Config,
+                    "unix-domain sockets are not supported on this platform",
+                ))
+            }
+        }
+        Host::Tcp(host) => {
+            let stream = match target.hostaddr {
+                Some(ip) => TcpStream::connect((ip, target.port)).await,
+                None => TcpStream::connect((host.as_str(), target.port)).await,
+            }
+            .map_err(|e| Error::with_source(ErrorKind::Io, format!("cannot connect to {host}:{}", target.port), e))?;
+            let _ = stream.set_nodelay(true);
+            Ok(Stream::Tcp(stream))
+        }
+    }
+}
+
+async fn connect_target(config: &Config, target: &Target) -> Result<Connection> {
+    let min = config.get_min_protocol_version();
+    let max = config.get_max_protocol_version();
+    match startup(config, target, max).await {
+        Err(Startup::VersionRejected(e)) if max > ProtocolVersion::V3_0 && min <= ProtocolVersion::V3_0 => {
+            tracing::debug!(target: "tusk::connect", "server rejected protocol {max} ({e}); retrying with 3.0");
+            startup(config, target, ProtocolVersion::V3_0)
+                .await
+                .map_err(Startup::into_error)
+        }
+        r => r.map_err(Startup::into_error),
+    }
+}
+
+enum Startup {
+    Failed(Error),
+    /// The server refused the requested protocol version outright (pre-NegotiateProtocolVersion servers).
+    VersionRejected(Error),
+}
+
+impl Startup {
+    fn into_error(self) -> Error {
+        match self {
+            Startup::Failed(e) | Startup::VersionRejected(e) => e,
+        }
+    }
+}
+
+impl From<Error> for Startup {
+    fn from(e: Error) -> Startup {
+        Startup::Failed(e)
+    }
+}
+
+/// The startup exchange on one socket, from StartupMessage to ReadyForQuery.
+struct Handshake {
+    stream: Stream,
+    read_buf: BytesMut,
+    write_buf: BytesMut,
+    limits: Limits,
+}
+
+impl Handshake {
+    async fn send(&mut self) -> Result<()> {
+        self.stream.write_all(&self.write_buf).await.map_err(Error::io)?;
+        self.write_buf.clear();
+        Ok(())
+    }
+
+    async fn read(&mut self) -> Result<BackendMessage> {
+        loop {
+            if let Some(m) = BackendMessage::decode(&mut self.read_buf, &self.limits)? {
+                return Ok(m);
+            }
+            self.read_buf.reserve(4096);
+            let n = self.stream.read_buf(&mut self.read_buf).await.map_err(Error::io)?;
+            if n == 0 {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    "the server closed the connection during startup",
+                ));
+            }
+        }
+    }
+}
+
+async fn startup(config: &Config, target: &Target, version: ProtocolVersion) -> Result<Connection, Startup> {
+    let stream = open(target).await?;
+    let mut hs = Handshake {
+        stream,
+        read_buf: BytesMut::with_capacity(8192),
+        write_buf: BytesMut::with_capacity(512),
+        limits: Limits::default(),
+    };
+    let user = config.effective_user();
+    let dbname = config.effective_dbname();
+    let mut params: Vec<(&str, String)> = vec![
+        ("user", user.clone()),
+        ("database", dbname),
+        ("client_encoding", "UTF8".into()),
+    ];
+    if let Some(app) = config.get_application_name().or(config.get_fallback_application_name()) {
+        params.push(("application_name", app.to_string()));
+    }
+    if let Some(opts) = config.get_options() {
+        params.push(("options", opts.to_string()));
+    }
+    frontend::startup(&mut hs.write_buf, version, params.iter().map(|(k, v)| (*k, v.as_str())))
+        .map_err(|e| Error::with_source(ErrorKind::Config, "cannot encode the startup packet", e))?;
+    hs.send().await?;
+
+    let mut info = SessionInfo {
+        protocol: version,
+        process_id: 0,
+        secret_key: bytes::Bytes::new(),
+        auth_method: AuthMethod::None,
+        params: HashMap::new(),
+        host: match &target.host {
+            Host::Tcp(h) => h.clone(),
+            Host::Unix(d) => d.display().to_string(),
+        },
+        port: target.port,
+    };
+    let mut authenticated = false;
+    let mut scram: Option<ScramClient> = None;
+    loop {
+        let msg = hs.read().await?;
+        match msg {
+            BackendMessage::Authentication(a) => {
+                if authenticated {
+                    return Err(Error::protocol("authentication request after authentication succeeded").into());
+                }
+                match a {
+                    Authentication::Ok => {
+                        if let Some(s) = &scram
+                            && !s.is_done()
+                        {
+                            return Err(Error::new(
+                                ErrorKind::Auth,
+                                "the server ended SCRAM authentication without proving it knows the password",
+                            )
+                            .into());
+                        }
+                        authenticated = true;
+                    }
+                    Authentication::CleartextPassword => {
+                        let pw = password(config, "password")?;
+                        frontend::password(&mut hs.write_buf, pw).map_err(auth_encode)?;
+                        hs.send().await?;
+                        info.auth_method = AuthMethod::Password;
+                    }
+                    Authentication::Md5Password { salt } => {
+                        let pw = password(config, "md5")?;
+                        let hashed = md5_password(&user, pw, salt);
+                        frontend::password(&mut hs.write_buf, hashed.as_bytes()).map_err(auth_encode)?;
+                        hs.send().await?;
+                        info.auth_method = AuthMethod::Md5;
+                        tracing::warn!(
+                            target: "tusk::auth",
+                            "the server uses MD5 password authentication, which is deprecated; switch the role to scram-sha-256"
+                        );
+                    }
+                    Authentication::Sasl { mechanisms } => {
+                        if !mechanisms.iter().any(|m| m == scram::SCRAM_SHA_256) {
+                            return Err(Error::new(
+                                ErrorKind::Auth,
+                                format!(
+                                    "the server offers only SASL mechanisms tusk does not support: {}",
+                                    mechanisms.join(", ")
+                                ),
+                            )
+                            .into());
+                        }
+                        let pw = password(config, "scram-sha-256")?;
+                        let nonce = scram::generate_nonce(&rand::random::<[u8; 18]>());
+                        let client = ScramClient::new(pw, ChannelBinding::Unsupported, &nonce);
+                        frontend::sasl_initial_response(&mut hs.write_buf, client.mechanism(), &client.client_first())
+                            .map_err(auth_encode)?;
+                        hs.send().await?;
+                        info.auth_method = AuthMethod::ScramSha256;
+                        scram = Some(client);
+                    }
+                    Authentication::SaslContinue { data } => {
+                        let Some(client) = scram.as_mut() else {
+                            return Err(Error::protocol("SASL challenge without a SASL exchange").into());
+                        };
+                        let reply = client
+                            .handle_server_first(&data)
+                            .map_err(|e| Error::with_source(ErrorKind::Auth, "SCRAM authentication failed", e))?;
+                        frontend::sasl_response(&mut hs.write_buf, &reply);
+                        hs.send().await?;
+                    }
+                    Authentication::SaslFinal { data } => {
+                        let Some(client) = scram.as_mut() else {
+                            return Err(Error::protocol("SASL outcome without a SASL exchange").into());
+                        };
+                        client
+                            .handle_server_final(&data)
+                            .map_err(|e| Error::with_source(ErrorKind::Auth, "SCRAM authentication failed", e))?;
+                    }
+                    Authentication::KerberosV5
+                    | Authentication::Gss
+                    | Authentication::GssContinue { .. }
+                    | Authentication::Sspi => {
+                        return Err(Error::new(
+                            ErrorKind::Auth,
+                            "the server asks for Kerberos/GSSAPI/SSPI authentication, which tusk does not support",
+                        )
+                        .into());
+                    }
+                }
+            }
+            BackendMessage::NegotiateProtocolVersion {
+                newest_minor,
+                unrecognized,
+            } => {
+                if !unrecognized.is_empty() {
+                    tracing::debug!(target: "tusk::connect", "server did not recognise protocol options: {unrecognized:?}");
+                }
+                // The protocol docs call this field the newest *minor* version, but
+                // PostgreSQL sends a whole version code (3 << 16 | minor). Accept both.
+                let raw = newest_minor as u32;
+                let minor = if raw > 0xffff { raw & 0xffff } else { raw };
+                let offered = ProtocolVersion {
+                    major: 3,
+                    minor: minor as u16,
+                };
+                if offered >= version {
+                    return Err(Error::protocol(format!(
+                        "server sent NegotiateProtocolVersion offering {offered}, not below the requested {version}"
+                    ))
+                    .into());
+                }
+                if offered < config.get_min_protocol_version() {
+                    return Err(Error::new(
+                        ErrorKind::Config,
+                        format!(
+                            "the server supports protocol up to {offered}, below min_protocol_version {}",
+                            config.get_min_protocol_version()
+                        ),
+                    )
+                    .into());
+                }
+                info.protocol = offered;
+            }
+            BackendMessage::BackendKeyData { process_id, secret_key } => {
+                if info.protocol == ProtocolVersion::V3_0 && secret_key.len() != 4 {
+                    return Err(Error::protocol(format!(
+                        "protocol 3.0 cancel key must be 4 bytes, got {}",
+                        secret_key.len()
+                    ))
+                    .into());
+                }
+                info.process_id = process_id;
+                info.secret_key = secret_key;
+            }
+            BackendMessage::ParameterStatus { name, value } => {
+                info.params.insert(name, value);
+            }
+            BackendMessage::NoticeResponse(f) => {
+                let n = DbError::from_fields(f);
+                tracing::info!(target: "tusk::notice", severity = n.severity(), code = n.code(), "{}", n.message());
+            }
+            BackendMessage::ErrorResponse(f) => {
+                let db = DbError::from_fields(f);
+                let unsupported_version =
+                    !authenticated && db.code() == "0A000" && db.message().contains("unsupported frontend protocol");
+                let kind = if authenticated {
+                    ErrorKind::Server
+                } else {
+                    ErrorKind::Auth
+                };
+                let e = Error::db(kind, db);
+                return Err(if unsupported_version {
+                    Startup::VersionRejected(e)
+                } else {
+                    Startup::Failed(e)
+                });
+            }
+            BackendMessage::ReadyForQuery(_) => {
+                if !authenticated {
+                    return Err(Error::protocol("ReadyForQuery before authentication completed").into());
+                }
+                let limits = hs.limits;
+                return Ok(Connection::from_parts(hs.stream, hs.read_buf, limits, info));
+            }
+            other => {
+                return Err(
+                    Error::protocol(format!("unexpected message '{}' during startup", other.tag() as char)).into(),
+                );
+            }
+        }
+    }
+}
+
+fn password<'c>(config: &'c Config, method: &str) -> Result<&'c [u8]> {
+    config.get_password().ok_or_else(|| {
+        Error::new(
+            ErrorKind::Auth,
+            format!("the server requested {method} authentication, but no password was supplied"),
+        )
+    })
+}
+
+fn auth_encode(e: tusk_proto::ProtoError) -> Error {
+    Error::with_source(ErrorKind::Auth, "cannot encode the password", e)
+}

@@ -3,6 +3,7 @@
 //! ```text
 //! tusk conninfo [CONN] [--json]          what a connection negotiated
 //! tusk query [CONN] -c SQL [--format F]  run SQL, print rows (table, csv, json)
+//! tusk copy [CONN] --from|--to FILE …    bulk import/export with COPY (text, csv, binary)
 //! tusk demo [CONN]                       a guided tour on a throwaway cluster
 //! ```
 //!
@@ -10,6 +11,7 @@
 //! from the PG* environment variables, as with psql.
 
 mod conninfo;
+mod copy;
 mod demo;
 mod output;
 
@@ -44,6 +46,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Bulk import (--from FILE --table T) or export (--to FILE, --table T or --query SQL) with COPY.
+    Copy(copy::CopyArgs),
     /// A short tour of what tusk can do, on a throwaway cluster unless CONN is given.
     Demo {
         /// Run the tour on this server instead (in a scratch schema dropped afterwards).
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Conninfo { conn, json } => conninfo::run(conn.as_deref(), json).await,
             Command::Query { conn, command, format } => output::run_query(conn.as_deref(), &command, format).await,
+            Command::Copy(args) => copy::run(args).await,
             Command::Demo { conn } => demo::run(conn.as_deref()).await,
         }
     });

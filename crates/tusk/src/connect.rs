@@ -11,6 +11,7 @@
 //! A server too old to know NegotiateProtocolVersion rejects a 3.2 startup with an
 //! error; then tusk reconnects once asking for 3.0 (if `min_protocol_version` allows).
 
+use crate::cache::StatementCache;
 use crate::config::{Config, Host, Target};
 use crate::connection::{AuthMethod, Connection, SessionInfo};
 use crate::error::{DbError, Error, ErrorKind, Result};
@@ -26,7 +27,7 @@ use tusk_proto::backend::{Authentication, BackendMessage};
 use tusk_proto::frontend::{self, ProtocolVersion};
 
 pub(crate) async fn connect(config: &Config) -> Result<Connection> {
-    let targets = config.targets();
+    let targets = config.try_targets()?;
     if targets.is_empty() {
         return Err(Error::new(ErrorKind::Config, "no host to connect to"));
     }
@@ -368,7 +369,9 @@ async fn startup(config: &Config, target: &Target, version: ProtocolVersion) -> 
                     return Err(Error::protocol("ReadyForQuery before authentication completed").into());
                 }
                 let limits = hs.limits;
-                return Ok(Connection::from_parts(hs.stream, hs.read_buf, limits, info));
+                let mut conn = Connection::from_parts(hs.stream, hs.read_buf, limits, info);
+                conn.cache = StatementCache::new(config.get_statement_cache_size(), config.get_statement_cache_mode());
+                return Ok(conn);
             }
             other => {
                 return Err(

@@ -12,7 +12,8 @@
 //! sending, then reads and discards replies up to the last ReadyForQuery, so the
 //! session is back in step before anything new is sent.
 
-use crate::config::Config;
+use crate::cache::StatementCache;
+use crate::config::{Config, DEFAULT_STATEMENT_CACHE_SIZE, StatementCacheMode};
 use crate::error::{DbError, Error, ErrorKind, Result};
 use crate::row::{Column, Row};
 use crate::statement::{CloseQueue, Statement};
@@ -22,8 +23,10 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use std::task::{Context, Poll};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tusk_proto::backend::{BackendMessage, TransactionStatus};
 use tusk_proto::frontend::{self, BindError, ProtocolVersion, Target};
 use tusk_proto::{Limits, ProtoError};
@@ -141,6 +144,8 @@ pub struct Connection {
     notifications_dropped: u64,
     close_queue: CloseQueue,
     next_statement: u64,
+    pub(crate) cache: StatementCache,
+    pub(crate) type_cache: crate::type_resolver::TypeCache,
     id: u64,
     ranges: Vec<Option<Range<usize>>>,
 }
@@ -171,7 +176,9 @@ pub trait ToStatement: sealed::Sealed {
 
 #[doc(hidden)]
 pub enum StatementSource<'a> {
+    /// SQL text.
     Sql(&'a str),
+    /// A prepared statement.
     Prepared(&'a Statement),
 }
 
@@ -233,6 +240,8 @@ impl Connection {
             notifications_dropped: 0,
             close_queue: Arc::new(std::sync::Mutex::new(Vec::new())),
             next_statement: 0,
+            cache: StatementCache::new(DEFAULT_STATEMENT_CACHE_SIZE, StatementCacheMode::Named),
+            type_cache: Default::default(),
             id: NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed),
             ranges: Vec::new(),
         }
@@ -317,6 +326,17 @@ impl Connection {
     /// ```
     pub fn set_notice_handler(&mut self, handler: impl Fn(&DbError) + Send + Sync + 'static) {
         self.notice_handler = Arc::new(handler);
+    }
+
+    /// How many statements the statement cache holds.
+    pub fn cached_statements(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Empties the statement cache (the statements are closed on the server before
+    /// the next request). Useful after DDL that changes many tables.
+    pub fn clear_statement_cache(&mut self) {
+        self.cache.clear();
     }
 
     /// Takes the notifications received so far, oldest first.
@@ -504,28 +524,14 @@ impl Connection {
         self.pending_syncs += 1;
         self.flush().await?;
 
-        let mut params = Vec::new();
-        let mut columns: Arc<[Column]> = Arc::from(Vec::new());
+        let mut param_oids = Vec::new();
+        let mut fields = Vec::new();
         let mut error = None;
         loop {
             match self.read().await? {
-                BackendMessage::ParseComplete => {}
-                BackendMessage::ParameterDescription(oids) => params = oids.into_iter().map(Type::from_oid).collect(),
-                BackendMessage::RowDescription(fields) => {
-                    columns = fields
-                        .iter()
-                        .map(|f| {
-                            let ty = Type::from_oid(f.type_oid);
-                            let fmt = if ty.binary_supported() {
-                                Format::Binary
-                            } else {
-                                Format::Text
-                            };
-                            Column::from_field(f, fmt)
-                        })
-                        .collect();
-                }
-                BackendMessage::NoData => {}
+                BackendMessage::ParseComplete | BackendMessage::NoData => {}
+                BackendMessage::ParameterDescription(oids) => param_oids = oids,
+                BackendMessage::RowDescription(f) => fields = f,
                 BackendMessage::ErrorResponse(f) => error = Some(Error::db(ErrorKind::Server, DbError::from_fields(f))),
                 BackendMessage::ReadyForQuery(s) => {
                     self.ready(s);
@@ -537,11 +543,29 @@ impl Connection {
         if let Some(e) = error {
             return Err(e);
         }
+        let params = self.resolve_types(&param_oids).await?;
+        let column_oids: Vec<u32> = fields.iter().map(|f| f.type_oid).collect();
+        let column_types = self.resolve_types(&column_oids).await?;
+        let columns: Arc<[Column]> = fields
+            .iter()
+            .zip(column_types)
+            .map(|(f, ty)| {
+                // Binary where tusk-types can decode it, text for the rest.
+                let format = if ty.binary_supported() { Format::Binary } else { Format::Text };
+                Column::new(f, ty, format)
+            })
+            .collect();
         let queue = owned.then_some(&self.close_queue);
-        Ok(Statement::new(name, params, columns, self.id, queue))
+        Ok(Statement::new(name, sql.to_string(), params, columns, self.id, queue))
     }
 
     /// Binds, executes and reads one statement's results, handing rows to `on_row`.
+    ///
+    /// SQL text goes through the statement cache. A cached statement the server no
+    /// longer accepts (its result type changed: SQLSTATE 0A000; or it is gone: 26000)
+    /// is dropped from the cache and, outside a transaction, prepared again and retried
+    /// once. Inside a transaction the error is returned (the transaction is failed
+    /// anyway) and the entry is gone for next time.
     async fn run<S: ToStatement + ?Sized>(
         &mut self,
         statement: &S,
@@ -549,25 +573,105 @@ impl Connection {
         mut on_row: impl FnMut(Row) -> Result<()>,
         rows_affected_out: &mut u64,
     ) -> Result<()> {
-        let stmt = match statement.as_source() {
-            StatementSource::Sql(sql) => self.prepare_named(String::new(), sql, &[], false).await?,
+        let sql = match statement.as_source() {
             StatementSource::Prepared(s) => {
-                if s.connection_id() != self.id {
-                    return Err(Error::new(
-                        ErrorKind::Encode,
-                        "this statement was prepared on a different connection",
-                    ));
+                self.check_owner(s)?;
+                self.start_execute(s, params, false)?;
+                return self.finish_execute(s.columns_arc().clone(), false, &mut on_row, rows_affected_out).await;
+            }
+            StatementSource::Sql(sql) => sql,
+        };
+        let mut retried = false;
+        loop {
+            // Make sure an interrupted request is finished before looking at the
+            // transaction status, which decides whether a retry is safe.
+            self.begin_request().await?;
+            let idle_before = self.tx_status == TransactionStatus::Idle;
+            let (stmt, cached) = self.statement_for(sql).await?;
+            let unnamed = stmt.name().is_empty();
+            self.start_execute(&stmt, params, unnamed && cached)?;
+            if unnamed && cached {
+                // The unnamed statement is re-parsed; check its description still holds.
+                let r = self.finish_execute(stmt.columns_arc().clone(), true, &mut on_row, rows_affected_out).await;
+                match r {
+                    Err(e) if is_stale_plan(&e) && !retried => {
+                        self.cache.remove(sql);
+                        if idle_before {
+                            retried = true;
+                            continue;
+                        }
+                        return Err(e);
+                    }
+                    r => return r,
                 }
-                s.clone()
+            }
+            let r = self.finish_execute(stmt.columns_arc().clone(), false, &mut on_row, rows_affected_out).await;
+            match r {
+                Err(e) if cached && is_stale_plan(&e) => {
+                    self.cache.remove(sql);
+                    if idle_before && !retried {
+                        retried = true;
+                        continue;
+                    }
+                    return Err(e);
+                }
+                r => return r,
+            }
+        }
+    }
+
+    pub(crate) fn check_owner(&self, s: &Statement) -> Result<()> {
+        if s.connection_id() != self.id {
+            return Err(Error::new(ErrorKind::Encode, "this statement was prepared on a different connection"));
+        }
+        Ok(())
+    }
+
+    /// The statement to run `sql` with, and whether it came from the cache.
+    pub(crate) async fn statement_for(&mut self, sql: &str) -> Result<(Statement, bool)> {
+        if let Some(s) = self.cache.get(sql) {
+            return Ok((s.clone(), true));
+        }
+        if !self.cache.enabled() {
+            return Ok((self.prepare_named(String::new(), sql, &[], false).await?, false));
+        }
+        let stmt = match self.cache.mode() {
+            StatementCacheMode::Unnamed => self.prepare_named(String::new(), sql, &[], false).await?,
+            StatementCacheMode::Named => {
+                self.next_statement += 1;
+                let name = format!("tusk_c{}", self.next_statement);
+                self.prepare_named(name, sql, &[], true).await?
             }
         };
-        self.begin_request().await?;
-        self.encode_bind_execute(&stmt, params)?;
+        self.cache.insert(sql, stmt.clone());
+        Ok((stmt, false))
+    }
+
+    /// Encodes [Parse] Bind [Describe portal] Execute Sync and counts the Sync. Nothing
+    /// is sent yet: the next read sends it.
+    pub(crate) fn start_execute(&mut self, stmt: &Statement, params: Params<'_>, reparse: bool) -> Result<()> {
+        let mark = self.write_buf.len();
+        if reparse {
+            let oids: Vec<u32> = stmt.params().iter().map(Type::oid).collect();
+            frontend::parse(&mut self.write_buf, "", stmt.sql(), &oids).map_err(encode_error)?;
+        }
+        if let Err(e) = self.encode_bind_execute(stmt, params, reparse) {
+            self.write_buf.truncate(mark);
+            return Err(e);
+        }
         frontend::sync(&mut self.write_buf);
         self.pending_syncs += 1;
-        self.flush().await?;
+        Ok(())
+    }
 
-        let columns = stmt.columns_arc().clone();
+    /// Reads one execution's replies up to ReadyForQuery.
+    async fn finish_execute(
+        &mut self,
+        columns: Arc<[Column]>,
+        check_description: bool,
+        on_row: &mut impl FnMut(Row) -> Result<()>,
+        rows_affected_out: &mut u64,
+    ) -> Result<()> {
         let mut error = None;
         loop {
             match self.read().await? {
@@ -579,10 +683,21 @@ impl Connection {
                         }
                     }
                 }
-                BackendMessage::BindComplete => {}
+                BackendMessage::ParseComplete | BackendMessage::BindComplete | BackendMessage::NoData => {}
+                BackendMessage::RowDescription(fields) if check_description => {
+                    let same = fields.len() == columns.len()
+                        && fields.iter().zip(columns.iter()).all(|(f, c)| f.type_oid == c.type_().oid());
+                    if !same && error.is_none() {
+                        error = Some(stale_description());
+                    }
+                }
                 BackendMessage::CommandComplete { tag } => *rows_affected_out = rows_affected(&tag),
                 BackendMessage::EmptyQueryResponse | BackendMessage::PortalSuspended => {}
-                BackendMessage::ErrorResponse(f) => error = Some(Error::db(ErrorKind::Server, DbError::from_fields(f))),
+                BackendMessage::ErrorResponse(f) => {
+                    if error.is_none() {
+                        error = Some(Error::db(ErrorKind::Server, DbError::from_fields(f)));
+                    }
+                }
                 BackendMessage::ReadyForQuery(s) => {
                     self.ready(s);
                     return match error {
@@ -592,7 +707,6 @@ impl Connection {
                 }
                 BackendMessage::CopyInResponse(_) => {
                     frontend::copy_fail(&mut self.write_buf, "COPY FROM STDIN needs copy_in").map_err(encode_error)?;
-                    self.flush().await?;
                 }
                 BackendMessage::CopyOutResponse(_) | BackendMessage::CopyData(_) | BackendMessage::CopyDone => {}
                 other => return Err(self.fail(unexpected(&other))),
@@ -602,71 +716,41 @@ impl Connection {
 
     /// Encodes Bind + Execute for `stmt` into the write buffer, checking every
     /// parameter's type first. On error nothing is left in the buffer.
-    fn encode_bind_execute(&mut self, stmt: &Statement, params: Params<'_>) -> Result<()> {
-        let types = stmt.params();
-        if params.len() != types.len() {
-            return Err(Error::new(
-                ErrorKind::Encode,
-                format!(
-                    "the statement expects {} parameters, but {} were given",
-                    types.len(),
-                    params.len()
-                ),
-            ));
-        }
-        for (i, (p, ty)) in params.iter().zip(types).enumerate() {
-            if !p.accepts(ty) {
-                return Err(Error::new(
-                    ErrorKind::Encode,
-                    format!(
-                        "parameter ${}: a value of Rust type {} cannot be sent as server type {}",
-                        i + 1,
-                        p.type_name(),
-                        ty
-                    ),
-                ));
-            }
-        }
-        let mark = self.write_buf.len();
-        let mut param_formats: Vec<i16> = params.iter().zip(types).map(|(p, ty)| p.format(ty) as i16).collect();
-        if param_formats
-            .iter()
-            .all(|f| *f == param_formats.first().copied().unwrap_or(0))
+    fn encode_bind_execute(&mut self, stmt: &Statement, params: Params<'_>, describe_portal: bool) -> Result<()> {
+        encode_bind_execute_into(&mut self.write_buf, stmt, params, describe_portal)
+    }
+
+    pub(crate) fn next_portal_name(&mut self) -> String {
+        self.next_statement += 1;
+        format!("tusk_p{}", self.next_statement)
+    }
+
+    /// This connection's identity, which statements remember.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The cached statement for `sql`, preparing (and caching) it if needed. With the
+    /// cache disabled or in unnamed mode this prepares a named statement anyway, since
+    /// the caller keeps it across requests.
+    pub(crate) async fn cached_statement(&mut self, sql: &str) -> Result<Statement> {
+        if self.cache.mode() == StatementCacheMode::Named
+            && let Some(s) = self.cache.get(sql)
         {
-            param_formats.truncate(1);
+            return Ok(s.clone());
         }
-        let result_formats = result_formats(stmt.columns());
-        let r = frontend::bind(
-            &mut self.write_buf,
-            "",
-            stmt.name(),
-            &param_formats,
-            params.len(),
-            |i, buf| match params[i].to_sql(&types[i], buf) {
-                Ok(IsNull::No) => Ok(true),
-                Ok(IsNull::Yes) => Ok(false),
-                Err(e) => Err(e),
-            },
-            &result_formats,
-        );
-        let r = r.map_err(|e| match e {
-            BindError::Proto(p) => encode_error(p),
-            BindError::Param(i, e) => Error::with_source(
-                ErrorKind::Encode,
-                format!(
-                    "parameter ${}: cannot encode {} as server type {}",
-                    i + 1,
-                    params[i].type_name(),
-                    types[i]
-                ),
-                e,
-            ),
-        });
-        if let Err(e) = r.and_then(|_| frontend::execute(&mut self.write_buf, "", 0).map_err(encode_error)) {
-            self.write_buf.truncate(mark);
-            return Err(e);
+        self.next_statement += 1;
+        let name = format!("tusk_c{}", self.next_statement);
+        let stmt = self.prepare_named(name, sql, &[], true).await?;
+        if self.cache.mode() == StatementCacheMode::Named {
+            self.cache.insert(sql, stmt.clone());
         }
-        Ok(())
+        Ok(stmt)
+    }
+
+    /// Builds a row, marking the connection broken if the server's row is malformed.
+    pub(crate) fn make_row(&mut self, columns: Arc<[Column]>, row: tusk_proto::backend::DataRow) -> Result<Row> {
+        Row::new(columns, row, &mut self.ranges).map_err(|e| self.fail(e))
     }
 
     /// Gets the session in step before a new request: fails if broken, finishes sending
@@ -682,6 +766,8 @@ impl Connection {
         if !self.write_buf.is_empty() {
             self.flush().await?;
         }
+        // Everything still due is discarded here, housekeeping replies included.
+        self.stale_syncs = 0;
         while self.pending_syncs > 0 {
             match self.read().await? {
                 BackendMessage::ReadyForQuery(s) => self.ready(s),
@@ -706,6 +792,21 @@ impl Connection {
             self.stale_syncs += 1;
         }
         Ok(())
+    }
+
+    /// The buffer requests are encoded into; [`Self::flush`] sends it.
+    pub(crate) fn write_buf(&mut self) -> &mut BytesMut {
+        &mut self.write_buf
+    }
+
+    /// Records that a Sync (or simple Query) was written: one more ReadyForQuery is due.
+    pub(crate) fn expect_ready(&mut self) {
+        self.pending_syncs += 1;
+    }
+
+    /// Handles a ReadyForQuery read by a request loop outside this module.
+    pub(crate) fn on_ready(&mut self, s: TransactionStatus) {
+        self.ready(s);
     }
 
     fn ready(&mut self, s: TransactionStatus) {
@@ -736,68 +837,179 @@ impl Connection {
 
     /// Reads the next message that a request must handle. Notices, parameter changes
     /// and notifications are dealt with here, whatever request is running.
+    ///
+    /// While waiting, anything still in the write buffer keeps being sent, so a large
+    /// pipeline can be written and its replies read at the same time without either
+    /// side blocking the other.
     pub(crate) async fn read(&mut self) -> Result<BackendMessage> {
+        std::future::poll_fn(|cx| self.poll_read(cx)).await
+    }
+
+    /// Poll form of [`Self::read`], for streams.
+    pub(crate) fn poll_read(&mut self, cx: &mut Context<'_>) -> Poll<Result<BackendMessage>> {
         loop {
-            let msg = match BackendMessage::decode(&mut self.read_buf, &self.limits) {
-                Ok(Some(m)) => m,
-                Ok(None) => {
-                    self.fill().await?;
-                    continue;
-                }
-                Err(e) => return Err(self.fail(Error::from(e))),
-            };
-            match msg {
-                BackendMessage::NoticeResponse(f) => (self.notice_handler)(&DbError::from_fields(f)),
-                BackendMessage::ParameterStatus { name, value } => {
-                    self.info.params.insert(name, value);
-                }
-                BackendMessage::NotificationResponse {
-                    process_id,
-                    channel,
-                    payload,
-                } => {
-                    if self.notifications.len() >= MAX_QUEUED_NOTIFICATIONS {
-                        self.notifications.pop_front();
-                        self.notifications_dropped += 1;
-                        tracing::warn!(target: "tusk::notify", "notification queue full; dropped the oldest");
+            match BackendMessage::decode(&mut self.read_buf, &self.limits) {
+                Ok(Some(msg)) => match self.handle_async(msg) {
+                    Ok(Some(m)) => return Poll::Ready(Ok(m)),
+                    Ok(None) => continue,
+                    Err(e) => return Poll::Ready(Err(e)),
+                },
+                Ok(None) => {}
+                Err(e) => return Poll::Ready(Err(self.fail(Error::from(e)))),
+            }
+            // Need more input. Push out pending writes first (ignoring "would block").
+            while !self.write_buf.is_empty() {
+                match Pin::new(&mut self.stream).poll_write(cx, &self.write_buf) {
+                    Poll::Ready(Ok(0)) => {
+                        return Poll::Ready(Err(self.fail(Error::new(ErrorKind::Io, "the server closed the connection"))));
                     }
-                    self.notifications.push_back(Notification {
-                        process_id,
-                        channel,
-                        payload,
-                    });
+                    Poll::Ready(Ok(n)) => self.write_buf.advance(n),
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(self.fail(Error::io(e)))),
+                    Poll::Pending => break,
                 }
-                BackendMessage::ErrorResponse(f) if f.get(b'S').is_some_and(|s| s == "FATAL" || s == "PANIC") => {
-                    // The server ends the session after a FATAL error.
-                    let e = Error::db(ErrorKind::Server, DbError::from_fields(f));
-                    return Err(self.fail(e));
+            }
+            if self.read_buf.capacity() - self.read_buf.len() < 4096 {
+                self.read_buf.reserve(READ_CHUNK);
+            }
+            match tokio_util::io::poll_read_buf(Pin::new(&mut self.stream), cx, &mut self.read_buf) {
+                Poll::Ready(Ok(0)) => {
+                    return Poll::Ready(Err(self.fail(Error::new(
+                        ErrorKind::Io,
+                        "the server closed the connection unexpectedly",
+                    ))));
                 }
-                BackendMessage::ReadyForQuery(s) if self.stale_syncs > 0 => {
-                    self.stale_syncs -= 1;
-                    self.ready(s);
-                }
-                _ if self.stale_syncs > 0 => {}
-                other => return Ok(other),
+                Poll::Ready(Ok(_)) => continue,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(self.fail(Error::io(e)))),
+                Poll::Pending => return Poll::Pending,
             }
         }
     }
 
-    async fn fill(&mut self) -> Result<()> {
-        if self.read_buf.capacity() - self.read_buf.len() < 4096 {
-            self.read_buf.reserve(READ_CHUNK);
+    /// Deals with messages that may arrive at any time; returns the others.
+    fn handle_async(&mut self, msg: BackendMessage) -> Result<Option<BackendMessage>> {
+        match msg {
+            BackendMessage::NoticeResponse(f) => (self.notice_handler)(&DbError::from_fields(f)),
+            BackendMessage::ParameterStatus { name, value } => {
+                self.info.params.insert(name, value);
+            }
+            BackendMessage::NotificationResponse { process_id, channel, payload } => {
+                if self.notifications.len() >= MAX_QUEUED_NOTIFICATIONS {
+                    self.notifications.pop_front();
+                    self.notifications_dropped += 1;
+                    tracing::warn!(target: "tusk::notify", "notification queue full; dropped the oldest");
+                }
+                self.notifications.push_back(Notification { process_id, channel, payload });
+            }
+            BackendMessage::ErrorResponse(f) if f.get(b'S').is_some_and(|s| s == "FATAL" || s == "PANIC") => {
+                // The server ends the session after a FATAL error.
+                let e = Error::db(ErrorKind::Server, DbError::from_fields(f));
+                return Err(self.fail(e));
+            }
+            BackendMessage::ReadyForQuery(s) if self.stale_syncs > 0 => {
+                self.stale_syncs -= 1;
+                self.ready(s);
+            }
+            _ if self.stale_syncs > 0 => {}
+            other => {
+                self.observe_types(&other);
+                return Ok(Some(other));
+            }
         }
-        match self.stream.read_buf(&mut self.read_buf).await {
-            Ok(0) => Err(self.fail(Error::new(
-                ErrorKind::Io,
-                "the server closed the connection unexpectedly",
-            ))),
-            Ok(_) => Ok(()),
-            Err(e) => Err(self.fail(Error::io(e))),
-        }
+        Ok(None)
     }
 }
 
-fn result_formats(columns: &[Column]) -> Vec<i16> {
+/// Encodes Bind (+ Describe portal) + Execute for `stmt` into `buf`, checking every
+/// parameter's type first. On error nothing is left in the buffer.
+pub(crate) fn encode_bind_execute_into(
+    buf: &mut BytesMut,
+    stmt: &Statement,
+    params: Params<'_>,
+    describe_portal: bool,
+) -> Result<()> {
+    let mark = buf.len();
+    let r = encode_bind_into(buf, "", stmt, params).and_then(|_| {
+        if describe_portal {
+            frontend::describe(buf, Target::Portal, "").map_err(encode_error)?;
+        }
+        frontend::execute(buf, "", 0).map_err(encode_error)
+    });
+    if r.is_err() {
+        buf.truncate(mark);
+    }
+    r
+}
+
+/// Encodes a Bind of `stmt` into `portal`, checking every parameter's type first. On
+/// error nothing is left in the buffer.
+pub(crate) fn encode_bind_into(buf: &mut BytesMut, portal: &str, stmt: &Statement, params: Params<'_>) -> Result<()> {
+    let types = stmt.params();
+    if params.len() != types.len() {
+        return Err(Error::new(
+            ErrorKind::Encode,
+            format!("the statement expects {} parameters, but {} were given", types.len(), params.len()),
+        ));
+    }
+    let mut first_format = None;
+    let mut uniform = true;
+    for (i, (p, ty)) in params.iter().zip(types).enumerate() {
+        if !p.accepts(ty) {
+            return Err(Error::new(
+                ErrorKind::Encode,
+                format!(
+                    "parameter ${}: a value of Rust type {} cannot be sent as server type {}",
+                    i + 1,
+                    p.type_name(),
+                    ty
+                ),
+            ));
+        }
+        let f = p.format(ty) as i16;
+        match first_format {
+            None => first_format = Some(f),
+            Some(x) if x != f => uniform = false,
+            Some(_) => {}
+        }
+    }
+    // One format code for all parameters when they agree (no allocation), else one each.
+    let single;
+    let many: Vec<i16>;
+    let param_formats: &[i16] = if uniform {
+        single = first_format.map(|f| [f]);
+        single.as_ref().map_or(&[], |s| &s[..])
+    } else {
+        many = params.iter().zip(types).map(|(p, ty)| p.format(ty) as i16).collect();
+        &many
+    };
+    let mark = buf.len();
+    let r = frontend::bind(
+        buf,
+        portal,
+        stmt.name(),
+        param_formats,
+        params.len(),
+        |i, out| match params[i].to_sql(&types[i], out) {
+            Ok(IsNull::No) => Ok(true),
+            Ok(IsNull::Yes) => Ok(false),
+            Err(e) => Err(e),
+        },
+        stmt.result_formats(),
+    );
+    let r = r.map_err(|e| match e {
+        BindError::Proto(p) => encode_error(p),
+        BindError::Param(i, e) => Error::with_source(
+            ErrorKind::Encode,
+            format!("parameter ${}: cannot encode {} as server type {}", i + 1, params[i].type_name(), types[i]),
+            e,
+        ),
+    });
+    if r.is_err() {
+        buf.truncate(mark);
+    }
+    r
+}
+
+pub(crate) fn result_formats(columns: &[Column]) -> Vec<i16> {
     let mut f: Vec<i16> = columns.iter().map(|c| c.format() as i16).collect();
     if let Some(first) = f.first().copied()
         && f.iter().all(|x| *x == first)
@@ -807,11 +1019,26 @@ fn result_formats(columns: &[Column]) -> Vec<i16> {
     f
 }
 
-fn encode_error(e: ProtoError) -> Error {
+/// Whether an error means a cached statement no longer fits the schema.
+pub(crate) fn is_stale_plan(e: &Error) -> bool {
+    match e.code() {
+        Some("26000") => true,
+        Some("0A000") => e.as_db_error().is_some_and(|d| d.message().contains("cached plan")),
+        _ => e.kind() == ErrorKind::Protocol && e.to_string().contains(STALE_DESCRIPTION),
+    }
+}
+
+const STALE_DESCRIPTION: &str = "the statement's result columns changed since it was cached";
+
+fn stale_description() -> Error {
+    Error::new(ErrorKind::Protocol, STALE_DESCRIPTION)
+}
+
+pub(crate) fn encode_error(e: ProtoError) -> Error {
     Error::with_source(ErrorKind::Encode, "cannot encode the request", e)
 }
 
-fn unexpected(m: &BackendMessage) -> Error {
+pub(crate) fn unexpected(m: &BackendMessage) -> Error {
     Error::protocol(format!("unexpected message '{}' from the server", m.tag() as char))
 }
 

@@ -25,26 +25,36 @@
 //! - [`Config`]: connection parameters with libpq's names, syntaxes and environment.
 //! - [`Connection`]: one session, driven by its owner (`&mut self`, no background task).
 //! - [`Row`], [`Column`], [`Statement`]: results and prepared statements.
+//! - [`CopyIn`], [`CopyOut`], [`BinaryCopyInWriter`], [`BinaryCopyOutReader`]: bulk data with COPY.
 //! - [`Error`]: one error type; [`DbError`] holds every field the server sent.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod cache;
+mod client;
 pub mod config;
 mod connect;
 mod connection;
+mod copy;
 mod error;
+pub mod pipeline;
 mod row;
+mod row_stream;
 mod statement;
 mod stream;
+mod type_resolver;
 
+pub use client::{Client, ClientOptions, ClientStatement};
 pub use config::Config;
 pub use connection::{
     AuthMethod, Connection, MAX_QUEUED_NOTIFICATIONS, NoticeHandler, Notification, Params, SimpleQueryMessage,
     ToStatement,
 };
+pub use copy::{BinaryCopyInWriter, BinaryCopyOutReader, BinaryRow, CopyIn, CopyOut};
 pub use error::{DbError, Error, ErrorKind, Result};
 pub use row::{Column, Row, RowIndex};
+pub use row_stream::{Portal, RowStream};
 pub use statement::Statement;
 pub use tusk_proto::backend::TransactionStatus;
 pub use tusk_proto::frontend::ProtocolVersion;

@@ -25,9 +25,13 @@ pub struct Column {
 
 impl Column {
     pub(crate) fn from_field(f: &FieldDescription, format: Format) -> Column {
+        Column::new(f, Type::from_oid(f.type_oid), format)
+    }
+
+    pub(crate) fn new(f: &FieldDescription, type_: Type, format: Format) -> Column {
         Column {
             name: f.name.clone(),
-            type_: Type::from_oid(f.type_oid),
+            type_,
             format,
             table_oid: f.table_oid,
             column_id: f.column_id,

@@ -27,8 +27,10 @@ pub struct Statement(Arc<Inner>);
 #[derive(Debug)]
 struct Inner {
     name: String,
+    sql: String,
     params: Vec<Type>,
     columns: Arc<[Column]>,
+    result_formats: Box<[i16]>,
     connection_id: u64,
     close_queue: Option<Weak<Mutex<Vec<String>>>>,
 }
@@ -46,6 +48,7 @@ impl Drop for Inner {
 impl Statement {
     pub(crate) fn new(
         name: String,
+        sql: String,
         params: Vec<Type>,
         columns: Arc<[Column]>,
         connection_id: u64,
@@ -53,7 +56,9 @@ impl Statement {
     ) -> Statement {
         Statement(Arc::new(Inner {
             name,
+            sql,
             params,
+            result_formats: crate::connection::result_formats(&columns).into(),
             columns,
             connection_id,
             close_queue: close_queue.map(Arc::downgrade),
@@ -63,6 +68,11 @@ impl Statement {
     /// The statement's name on the server ("" for the unnamed statement).
     pub fn name(&self) -> &str {
         &self.0.name
+    }
+
+    /// The SQL text the statement was prepared from.
+    pub fn sql(&self) -> &str {
+        &self.0.sql
     }
 
     /// Parameter types, as the server inferred or was told.
@@ -77,6 +87,11 @@ impl Statement {
 
     pub(crate) fn columns_arc(&self) -> &Arc<[Column]> {
         &self.0.columns
+    }
+
+    /// Result format codes for Bind: one code when all columns share it.
+    pub(crate) fn result_formats(&self) -> &[i16] {
+        &self.0.result_formats
     }
 
     pub(crate) fn connection_id(&self) -> u64 {

@@ -1,0 +1,438 @@
+//! [`Client`]: a connection shared by many tasks, with their queries pipelined.
+//!
+//! `Client::connect` spawns one task on the current tokio runtime that owns the
+//! [`Connection`]. Each query is encoded by the task that calls it (Bind, Execute,
+//! Sync into a small buffer) and handed to the connection task, which appends it to the
+//! outgoing stream straight away — without waiting for earlier queries to finish — and
+//! routes each reply back in order. Many tasks' queries therefore share round trips.
+//!
+//! - `Client` is `Clone + Send + Sync`; clones share the connection. Dropping one clone
+//!   affects no other; dropping the last ends the session cleanly (Terminate).
+//! - At most [`ClientOptions::max_in_flight`] requests are on the wire at once; further
+//!   callers wait (backpressure), so memory stays bounded.
+//! - SQL text is prepared once per client (a shared statement cache) and then costs one
+//!   round trip; stale cached statements heal as on [`Connection`].
+//! - There is no user-visible driver future to spawn.
+//!
+//! ```no_run
+//! # async fn f() -> tusk::Result<()> {
+//! let client = tusk::Client::connect("postgres://app@localhost/app").await?;
+//! let mut tasks = Vec::new();
+//! for i in 0..64i32 {
+//!     let c = client.clone();
+//!     tasks.push(tokio::spawn(async move { c.query_one("SELECT $1::int4 * 2", &[&i]).await }));
+//! }
+//! for (i, t) in tasks.into_iter().enumerate() {
+//!     let row = t.await.expect("task")?;
+//!     assert_eq!(row.get::<i32>(0)?, i as i32 * 2);
+//! }
+//! # Ok(()) }
+//! ```
+
+use crate::config::Config;
+use crate::connection::{Connection, Params, SimpleQueryMessage, encode_bind_execute_into, is_stale_plan, rows_affected};
+use crate::error::{DbError, Error, ErrorKind, Result};
+use crate::row::{Column, Row};
+use crate::statement::Statement;
+use bytes::BytesMut;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, oneshot};
+use tusk_proto::frontend::ProtocolVersion;
+use tusk_proto::backend::BackendMessage;
+use tusk_proto::frontend;
+
+/// Tuning for [`Client`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientOptions {
+    /// Most requests on the wire at once (default 8192); callers beyond wait.
+    pub max_in_flight: usize,
+}
+
+impl Default for ClientOptions {
+    fn default() -> ClientOptions {
+        ClientOptions { max_in_flight: 8192 }
+    }
+}
+
+/// A cloneable handle to a connection driven by a background task. See the
+/// [module docs](self).
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    tx: mpsc::Sender<Request>,
+    statements: Mutex<HashMap<String, Statement>>,
+    cache_size: usize,
+    protocol: ProtocolVersion,
+    process_id: i32,
+    server_version: Option<String>,
+}
+
+enum Request {
+    Execute { bytes: BytesMut, columns: Arc<[Column]>, reply: oneshot::Sender<Result<(Vec<Row>, u64)>> },
+    Simple { bytes: BytesMut, reply: oneshot::Sender<Result<Vec<SimpleQueryMessage>>> },
+    Prepare { sql: String, fresh: bool, reply: oneshot::Sender<Result<Statement>> },
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("process_id", &self.shared.process_id).finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Connects (URL or key=value string, PG* variables for the rest) and spawns the
+    /// connection task on the current tokio runtime.
+    pub async fn connect(conninfo: &str) -> Result<Client> {
+        let config = Config::parse(conninfo)?.with_env_defaults()?;
+        Client::connect_with(&config, ClientOptions::default()).await
+    }
+
+    /// Connects with a ready [`Config`] and options.
+    pub async fn connect_with(config: &Config, options: ClientOptions) -> Result<Client> {
+        let conn = Connection::connect_with(config).await?;
+        Ok(Client::from_connection(conn, options, config.get_statement_cache_size()))
+    }
+
+    /// Wraps an open [`Connection`] (must be called inside a tokio runtime).
+    pub fn new(conn: Connection, options: ClientOptions) -> Client {
+        Client::from_connection(conn, options, crate::config::DEFAULT_STATEMENT_CACHE_SIZE)
+    }
+
+    fn from_connection(conn: Connection, options: ClientOptions, cache_size: usize) -> Client {
+        let max = options.max_in_flight.max(1);
+        let (tx, rx) = mpsc::channel(max);
+        let shared = Arc::new(Shared {
+            tx,
+            statements: Mutex::new(HashMap::new()),
+            cache_size,
+            protocol: conn.protocol_version(),
+            process_id: conn.backend_pid(),
+            server_version: conn.server_version().map(str::to_owned),
+        });
+        tokio::spawn(drive(conn, rx, max));
+        Client { shared }
+    }
+
+    /// The negotiated protocol version.
+    pub fn protocol_version(&self) -> ProtocolVersion {
+        self.shared.protocol
+    }
+
+    /// The backend's process id.
+    pub fn backend_pid(&self) -> i32 {
+        self.shared.process_id
+    }
+
+    /// The server version reported at connect time.
+    pub fn server_version(&self) -> Option<&str> {
+        self.shared.server_version.as_deref()
+    }
+
+    /// Whether the connection task has ended (the connection closed or broke).
+    pub fn is_closed(&self) -> bool {
+        self.shared.tx.is_closed()
+    }
+
+    /// Prepares a statement (on the shared connection).
+    pub async fn prepare(&self, sql: &str) -> Result<Statement> {
+        self.prepare_inner(sql, false).await
+    }
+
+    async fn prepare_inner(&self, sql: &str, fresh: bool) -> Result<Statement> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Request::Prepare { sql: sql.to_string(), fresh, reply }).await?;
+        rx.await.map_err(|_| closed())?
+    }
+
+    async fn statement(&self, sql: &str, fresh: bool) -> Result<Statement> {
+        if !fresh
+            && let Some(s) = self.shared.statements.lock().map_err(|_| poisoned())?.get(sql)
+        {
+            return Ok(s.clone());
+        }
+        let stmt = self.prepare_inner(sql, fresh).await?;
+        if self.shared.cache_size > 0 {
+            let mut map = self.shared.statements.lock().map_err(|_| poisoned())?;
+            if map.len() >= self.shared.cache_size {
+                map.clear();
+            }
+            map.insert(sql.to_string(), stmt.clone());
+        }
+        Ok(stmt)
+    }
+
+    /// Runs SQL text or a statement and returns all rows.
+    pub async fn query(&self, statement: impl ClientStatement, params: Params<'_>) -> Result<Vec<Row>> {
+        self.run(statement, params).await.map(|(rows, _)| rows)
+    }
+
+    /// Runs a statement that must return exactly one row.
+    pub async fn query_one(&self, statement: impl ClientStatement, params: Params<'_>) -> Result<Row> {
+        let mut rows = self.query(statement, params).await?;
+        match rows.len() {
+            1 => Ok(rows.remove(0)),
+            n => Err(Error::new(ErrorKind::Decode, format!("query_one expected exactly one row, got {n}"))),
+        }
+    }
+
+    /// Runs a statement that returns zero or one row.
+    pub async fn query_opt(&self, statement: impl ClientStatement, params: Params<'_>) -> Result<Option<Row>> {
+        let mut rows = self.query(statement, params).await?;
+        match rows.len() {
+            0 => Ok(None),
+            1 => Ok(Some(rows.remove(0))),
+            n => Err(Error::new(ErrorKind::Decode, format!("query_opt expected at most one row, got {n}"))),
+        }
+    }
+
+    /// Runs a statement and returns the number of rows it affected.
+    pub async fn execute(&self, statement: impl ClientStatement, params: Params<'_>) -> Result<u64> {
+        self.run(statement, params).await.map(|(_, n)| n)
+    }
+
+    /// Runs SQL with the simple query protocol (several statements, text results).
+    pub async fn simple_query(&self, sql: &str) -> Result<Vec<SimpleQueryMessage>> {
+        let mut bytes = BytesMut::new();
+        frontend::query(&mut bytes, sql).map_err(crate::connection::encode_error)?;
+        let (reply, rx) = oneshot::channel();
+        self.send(Request::Simple { bytes, reply }).await?;
+        rx.await.map_err(|_| closed())?
+    }
+
+    /// Runs SQL with the simple query protocol, discarding rows.
+    pub async fn batch_execute(&self, sql: &str) -> Result<()> {
+        self.simple_query(sql).await.map(drop)
+    }
+
+    async fn run(&self, statement: impl ClientStatement, params: Params<'_>) -> Result<(Vec<Row>, u64)> {
+        match statement.source() {
+            ClientSource::Prepared(stmt) => self.execute_statement(stmt, params).await,
+            ClientSource::Sql(sql) => {
+                let stmt = self.statement(sql, false).await?;
+                match self.execute_statement(&stmt, params).await {
+                    Err(e) if is_stale_plan(&e) => {
+                        // The schema changed under a cached statement: prepare afresh, once.
+                        if let Ok(mut map) = self.shared.statements.lock() {
+                            map.remove(sql);
+                        }
+                        let stmt = self.statement(sql, true).await?;
+                        self.execute_statement(&stmt, params).await
+                    }
+                    r => r,
+                }
+            }
+        }
+    }
+
+    async fn execute_statement(&self, stmt: &Statement, params: Params<'_>) -> Result<(Vec<Row>, u64)> {
+        let mut bytes = BytesMut::with_capacity(64);
+        encode_bind_execute_into(&mut bytes, stmt, params, false)?;
+        frontend::sync(&mut bytes);
+        let (reply, rx) = oneshot::channel();
+        self.send(Request::Execute { bytes, columns: stmt.columns_arc().clone(), reply }).await?;
+        rx.await.map_err(|_| closed())?
+    }
+
+    async fn send(&self, r: Request) -> Result<()> {
+        self.shared.tx.send(r).await.map_err(|_| closed())
+    }
+}
+
+/// SQL text or a [`Statement`], for [`Client`] methods.
+pub trait ClientStatement: Send {
+    #[doc(hidden)]
+    fn source(&self) -> ClientSource<'_>;
+}
+
+#[doc(hidden)]
+pub enum ClientSource<'a> {
+    Sql(&'a str),
+    Prepared(&'a Statement),
+}
+
+impl ClientStatement for &str {
+    fn source(&self) -> ClientSource<'_> {
+        ClientSource::Sql(self)
+    }
+}
+impl ClientStatement for &String {
+    fn source(&self) -> ClientSource<'_> {
+        ClientSource::Sql(self)
+    }
+}
+impl ClientStatement for &Statement {
+    fn source(&self) -> ClientSource<'_> {
+        ClientSource::Prepared(self)
+    }
+}
+
+fn closed() -> Error {
+    Error::new(ErrorKind::Closed, "the client's connection is closed")
+}
+
+fn poisoned() -> Error {
+    Error::new(ErrorKind::Closed, "the client's statement cache lock was poisoned by a panic")
+}
+
+/// A request on the wire, waiting for its replies.
+enum InFlight {
+    Rows { columns: Arc<[Column]>, rows: Vec<Row>, affected: u64, error: Option<Error>, reply: oneshot::Sender<Result<(Vec<Row>, u64)>> },
+    Simple { columns: Option<Arc<[Column]>>, out: Vec<SimpleQueryMessage>, error: Option<Error>, reply: oneshot::Sender<Result<Vec<SimpleQueryMessage>>> },
+}
+
+/// The connection task: accepts requests while there is room, reads replies, routes them.
+async fn drive(mut conn: Connection, mut rx: mpsc::Receiver<Request>, max: usize) {
+    let mut inflight: VecDeque<InFlight> = VecDeque::new();
+    let mut closing = false;
+    loop {
+        if closing && inflight.is_empty() {
+            break;
+        }
+        tokio::select! {
+            biased;
+            msg = conn.read(), if !inflight.is_empty() => {
+                match msg {
+                    Ok(m) => {
+                        if let Err(e) = route(&mut conn, &mut inflight, m) {
+                            fail_all(&mut inflight, &e);
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        fail_all(&mut inflight, &e);
+                        return;
+                    }
+                }
+            }
+            req = rx.recv(), if !closing && inflight.len() < max => {
+                match req {
+                    None => closing = true,
+                    Some(Request::Execute { bytes, columns, reply }) => {
+                        conn.write_buf().unsplit(bytes);
+                        conn.expect_ready();
+                        inflight.push_back(InFlight::Rows { columns, rows: Vec::new(), affected: 0, error: None, reply });
+                    }
+                    Some(Request::Simple { bytes, reply }) => {
+                        conn.write_buf().unsplit(bytes);
+                        conn.expect_ready();
+                        inflight.push_back(InFlight::Simple { columns: None, out: Vec::new(), error: None, reply });
+                    }
+                    Some(Request::Prepare { sql, fresh, reply }) => {
+                        // Prepare needs the connection to itself: finish what is in flight.
+                        while !inflight.is_empty() {
+                            let r = match conn.read().await {
+                                Ok(m) => route(&mut conn, &mut inflight, m),
+                                Err(e) => Err(e),
+                            };
+                            if let Err(e) = r {
+                                fail_all(&mut inflight, &e);
+                                let _ = reply.send(Err(clone_error(&e)));
+                                return;
+                            }
+                        }
+                        if fresh {
+                            conn.cache.remove(&sql);
+                        }
+                        let _ = reply.send(conn.cached_statement(&sql).await);
+                    }
+                }
+            }
+            else => break,
+        }
+    }
+    let _ = conn.close().await;
+}
+
+fn route(conn: &mut Connection, inflight: &mut VecDeque<InFlight>, msg: BackendMessage) -> Result<()> {
+    let Some(front) = inflight.front_mut() else {
+        return Err(conn.fail(crate::connection::unexpected(&msg)));
+    };
+    match (front, msg) {
+        (InFlight::Rows { columns, rows, error, .. }, BackendMessage::DataRow(r)) => {
+            if error.is_none() {
+                rows.push(conn.make_row(columns.clone(), r)?);
+            }
+        }
+        (InFlight::Rows { affected, .. }, BackendMessage::CommandComplete { tag }) => *affected = rows_affected(&tag),
+        (InFlight::Rows { error, .. }, BackendMessage::ErrorResponse(f)) => {
+            error.get_or_insert(Error::db(ErrorKind::Server, DbError::from_fields(f)));
+        }
+        (InFlight::Simple { columns, out, .. }, BackendMessage::RowDescription(fields)) => {
+            let cols: Arc<[Column]> =
+                fields.iter().map(|f| Column::from_field(f, tusk_types::Format::Text)).collect();
+            out.push(SimpleQueryMessage::RowDescription(cols.clone()));
+            *columns = Some(cols);
+        }
+        (InFlight::Simple { columns, out, .. }, BackendMessage::DataRow(r)) => {
+            let Some(cols) = columns.clone() else {
+                return Err(conn.fail(Error::protocol("DataRow without RowDescription")));
+            };
+            out.push(SimpleQueryMessage::Row(conn.make_row(cols, r)?));
+        }
+        (InFlight::Simple { columns, out, .. }, BackendMessage::CommandComplete { tag }) => {
+            out.push(SimpleQueryMessage::CommandComplete(rows_affected(&tag)));
+            *columns = None;
+        }
+        (InFlight::Simple { error, .. }, BackendMessage::ErrorResponse(f)) => {
+            error.get_or_insert(Error::db(ErrorKind::Server, DbError::from_fields(f)));
+        }
+        (_, BackendMessage::ReadyForQuery(s)) => {
+            conn.on_ready(s);
+            match inflight.pop_front() {
+                Some(InFlight::Rows { rows, affected, error, reply, .. }) => {
+                    let _ = reply.send(match error {
+                        Some(e) => Err(e),
+                        None => Ok((rows, affected)),
+                    });
+                }
+                Some(InFlight::Simple { out, error, reply, .. }) => {
+                    let _ = reply.send(match error {
+                        Some(e) => Err(e),
+                        None => Ok(out),
+                    });
+                }
+                None => {}
+            }
+        }
+        (_, BackendMessage::CopyInResponse(_)) => {
+            frontend::copy_fail(conn.write_buf(), "COPY FROM STDIN is not supported through Client")
+                .map_err(crate::connection::encode_error)?;
+        }
+        (
+            _,
+            BackendMessage::BindComplete
+            | BackendMessage::ParseComplete
+            | BackendMessage::EmptyQueryResponse
+            | BackendMessage::PortalSuspended
+            | BackendMessage::CopyOutResponse(_)
+            | BackendMessage::CopyData(_)
+            | BackendMessage::CopyDone,
+        ) => {}
+        (_, other) => return Err(conn.fail(crate::connection::unexpected(&other))),
+    }
+    Ok(())
+}
+
+fn clone_error(e: &Error) -> Error {
+    match e.as_db_error() {
+        Some(db) => Error::db(e.kind(), db.clone()),
+        None => Error::new(e.kind(), e.to_string()),
+    }
+}
+
+fn fail_all(inflight: &mut VecDeque<InFlight>, e: &Error) {
+    for f in inflight.drain(..) {
+        match f {
+            InFlight::Rows { reply, .. } => {
+                let _ = reply.send(Err(clone_error(e)));
+            }
+            InFlight::Simple { reply, .. } => {
+                let _ = reply.send(Err(clone_error(e)));
+            }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! Rows as they arrive, and portals fetched a few rows at a time.
+//!
+//! [`Connection::query_stream`] returns a [`RowStream`] that hands out each row as soon
+//! as it is decoded; memory holds one read buffer, not the result. Dropping the stream
+//! before its end is safe: the connection remembers the reply is unfinished and the
+//! next request first reads and discards the rest (drains). Draining keeps the session
+//! and its transaction intact, which a cancel would not; for a huge result you want to
+//! abandon, use a portal ([`Connection::bind`] + [`Connection::fetch`]) instead, which
+//! never asks for more than you fetch.
+//!
+//! ```no_run
+//! # async fn f(conn: &mut tusk::Connection) -> tusk::Result<()> {
+//! let mut rows = conn.query_stream("SELECT g FROM generate_series(1, 1000000) g", &[]).await?;
+//! let mut sum = 0i64;
+//! while let Some(row) = rows.next().await {
+//!     sum += i64::from(row?.get::<i32>(0)?);
+//! }
+//! # Ok(()) }
+//! ```
+
+use crate::connection::{Connection, Params, StatementSource, ToStatement, encode_bind_into, encode_error, is_stale_plan,
+    rows_affected, unexpected};
+use crate::error::{DbError, Error, ErrorKind, Result};
+use crate::row::{Column, Row};
+use crate::statement::Statement;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+use tusk_proto::backend::{BackendMessage, TransactionStatus};
+use tusk_proto::frontend::{self, Target};
+
+/// A stream of rows from [`Connection::query_stream`]; also a `futures_core::Stream`.
+pub struct RowStream<'c> {
+    conn: &'c mut Connection,
+    columns: Arc<[Column]>,
+    sql: Option<String>,
+    error: Option<Error>,
+    rows_affected: u64,
+    done: bool,
+}
+
+impl RowStream<'_> {
+    /// The next row, or `None` at the end.
+    pub async fn next(&mut self) -> Option<Result<Row>> {
+        std::future::poll_fn(|cx| self.poll_row(cx)).await
+    }
+
+    /// The result's columns.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// Rows affected or returned, known once the stream has ended.
+    pub fn rows_affected(&self) -> u64 {
+        self.rows_affected
+    }
+
+    fn poll_row(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Row>>> {
+        loop {
+            if self.done {
+                return Poll::Ready(None);
+            }
+            let msg = match ready!(self.conn.poll_read(cx)) {
+                Ok(m) => m,
+                Err(e) => {
+                    self.done = true;
+                    return Poll::Ready(Some(Err(e)));
+                }
+            };
+            match msg {
+                BackendMessage::DataRow(row) if self.error.is_none() => {
+                    return Poll::Ready(Some(self.conn.make_row(self.columns.clone(), row)));
+                }
+                BackendMessage::DataRow(_)
+                | BackendMessage::BindComplete
+                | BackendMessage::EmptyQueryResponse
+                | BackendMessage::PortalSuspended => {}
+                BackendMessage::CommandComplete { tag } => self.rows_affected = rows_affected(&tag),
+                BackendMessage::ErrorResponse(f) => {
+                    let e = Error::db(ErrorKind::Server, DbError::from_fields(f));
+                    if is_stale_plan(&e)
+                        && let Some(sql) = &self.sql
+                    {
+                        self.conn.cache.remove(sql);
+                    }
+                    self.error = Some(e);
+                }
+                BackendMessage::ReadyForQuery(s) => {
+                    self.conn.on_ready(s);
+                    self.done = true;
+                    return Poll::Ready(self.error.take().map(Err));
+                }
+                other => {
+                    self.done = true;
+                    return Poll::Ready(Some(Err(self.conn.fail(unexpected(&other)))));
+                }
+            }
+        }
+    }
+}
+
+impl futures_core::Stream for RowStream<'_> {
+    type Item = Result<Row>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Row>>> {
+        self.get_mut().poll_row(cx)
+    }
+}
+
+/// A portal: a bound statement whose rows are fetched in pieces. Lives until the end
+/// of the transaction it was bound in (or [`Connection::close_portal`]).
+#[derive(Debug)]
+pub struct Portal {
+    name: String,
+    statement: Statement,
+    done: bool,
+}
+
+impl Portal {
+    /// Whether every row has been fetched.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// The result's columns.
+    pub fn columns(&self) -> &[Column] {
+        self.statement.columns()
+    }
+}
+
+impl Connection {
+    /// Runs a statement and streams its rows as they arrive (O(1) memory).
+    pub async fn query_stream<S: ToStatement + ?Sized>(&mut self, statement: &S, params: Params<'_>) -> Result<RowStream<'_>> {
+        let (stmt, sql) = match statement.as_source() {
+            StatementSource::Prepared(s) => {
+                self.check_owner(s)?;
+                (s.clone(), None)
+            }
+            StatementSource::Sql(sql) => (self.statement_for(sql).await?.0, Some(sql.to_string())),
+        };
+        self.begin_request().await?;
+        let reparse = stmt.name().is_empty() && sql.is_some();
+        self.start_execute(&stmt, params, reparse)?;
+        Ok(RowStream { columns: stmt.columns_arc().clone(), conn: self, sql, error: None, rows_affected: 0, done: false })
+    }
+
+    /// Binds a statement into a named portal, to [`fetch`](Self::fetch) its rows a few
+    /// at a time. Only inside a transaction block (portals end with the transaction).
+    ///
+    /// ```no_run
+    /// # async fn f(conn: &mut tusk::Connection) -> tusk::Result<()> {
+    /// conn.batch_execute("BEGIN").await?;
+    /// let mut portal = conn.bind("SELECT g FROM generate_series(1, 10) g", &[]).await?;
+    /// while !portal.is_done() {
+    ///     let rows = conn.fetch(&mut portal, 4).await?;   // 4, 4, then 2 rows
+    ///     println!("{} rows", rows.len());
+    /// }
+    /// conn.batch_execute("COMMIT").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn bind<S: ToStatement + ?Sized>(&mut self, statement: &S, params: Params<'_>) -> Result<Portal> {
+        let stmt = match statement.as_source() {
+            StatementSource::Prepared(s) => {
+                self.check_owner(s)?;
+                s.clone()
+            }
+            StatementSource::Sql(sql) => self.cached_statement(sql).await?,
+        };
+        self.begin_request().await?;
+        if self.transaction_status() != TransactionStatus::InTransaction {
+            return Err(Error::new(
+                ErrorKind::Encode,
+                "portals live only inside a transaction block: run BEGIN first",
+            ));
+        }
+        let name = self.next_portal_name();
+        encode_bind_into(self.write_buf(), &name, &stmt, params)?;
+        frontend::sync(self.write_buf());
+        self.expect_ready();
+        self.simple_replies().await?;
+        Ok(Portal { name, statement: stmt, done: false })
+    }
+
+    /// Fetches up to `max_rows` more rows from a portal (at least 1). Returns an empty
+    /// vector once the portal is done.
+    pub async fn fetch(&mut self, portal: &mut Portal, max_rows: u32) -> Result<Vec<Row>> {
+        if portal.done {
+            return Ok(Vec::new());
+        }
+        self.begin_request().await?;
+        let limit = max_rows.clamp(1, i32::MAX as u32) as i32;
+        frontend::execute(self.write_buf(), &portal.name, limit).map_err(encode_error)?;
+        frontend::sync(self.write_buf());
+        self.expect_ready();
+        let columns = portal.statement.columns_arc().clone();
+        let mut rows = Vec::new();
+        let mut error = None;
+        loop {
+            match self.read().await? {
+                BackendMessage::DataRow(r) => rows.push(self.make_row(columns.clone(), r)?),
+                BackendMessage::PortalSuspended => {}
+                BackendMessage::CommandComplete { .. } | BackendMessage::EmptyQueryResponse => portal.done = true,
+                BackendMessage::ErrorResponse(f) => {
+                    portal.done = true;
+                    error = Some(Error::db(ErrorKind::Server, DbError::from_fields(f)));
+                }
+                BackendMessage::ReadyForQuery(s) => {
+                    self.on_ready(s);
+                    return match error {
+                        Some(e) => Err(e),
+                        None => Ok(rows),
+                    };
+                }
+                other => return Err(self.fail(unexpected(&other))),
+            }
+        }
+    }
+
+    /// Closes a portal before the transaction ends.
+    pub async fn close_portal(&mut self, portal: Portal) -> Result<()> {
+        self.begin_request().await?;
+        frontend::close(self.write_buf(), Target::Portal, &portal.name).map_err(encode_error)?;
+        frontend::sync(self.write_buf());
+        self.expect_ready();
+        self.simple_replies().await
+    }
+
+    /// Reads replies that carry no rows up to ReadyForQuery, returning the first error.
+    async fn simple_replies(&mut self) -> Result<()> {
+        let mut error = None;
+        loop {
+            match self.read().await? {
+                BackendMessage::ReadyForQuery(s) => {
+                    self.on_ready(s);
+                    return match error {
+                        Some(e) => Err(e),
+                        None => Ok(()),
+                    };
+                }
+                BackendMessage::ErrorResponse(f) => {
+                    if error.is_none() {
+                        error = Some(Error::db(ErrorKind::Server, DbError::from_fields(f)));
+                    }
+                }
+                BackendMessage::BindComplete | BackendMessage::CloseComplete | BackendMessage::ParseComplete => {}
+                other => return Err(self.fail(unexpected(&other))),
+            }
+        }
+    }
+}

@@ -25,7 +25,12 @@ struct Entry {
 
 impl StatementCache {
     pub(crate) fn new(capacity: usize, mode: StatementCacheMode) -> StatementCache {
-        StatementCache { entries: HashMap::new(), capacity, mode, clock: 0 }
+        StatementCache {
+            entries: HashMap::new(),
+            capacity,
+            mode,
+            clock: 0,
+        }
     }
 
     pub(crate) fn enabled(&self) -> bool {
@@ -51,12 +56,23 @@ impl StatementCache {
         }
         if self.entries.len() >= self.capacity && !self.entries.contains_key(sql) {
             // O(n) scan on eviction only; n is the cache size (256 by default).
-            if let Some(oldest) = self.entries.iter().min_by_key(|(_, e)| e.last_used).map(|(k, _)| k.clone()) {
+            if let Some(oldest) = self
+                .entries
+                .iter()
+                .min_by_key(|(_, e)| e.last_used)
+                .map(|(k, _)| k.clone())
+            {
                 self.entries.remove(&oldest);
             }
         }
         self.clock += 1;
-        self.entries.insert(sql.into(), Entry { statement, last_used: self.clock });
+        self.entries.insert(
+            sql.into(),
+            Entry {
+                statement,
+                last_used: self.clock,
+            },
+        );
     }
 
     pub(crate) fn remove(&mut self, sql: &str) {

@@ -30,7 +30,9 @@
 //! ```
 
 use crate::config::Config;
-use crate::connection::{Connection, Params, SimpleQueryMessage, encode_bind_execute_into, is_stale_plan, rows_affected};
+use crate::connection::{
+    Connection, Params, SimpleQueryMessage, encode_bind_execute_into, is_stale_plan, rows_affected,
+};
 use crate::error::{DbError, Error, ErrorKind, Result};
 use crate::row::{Column, Row};
 use crate::statement::Statement;
@@ -38,9 +40,9 @@ use bytes::BytesMut;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
-use tusk_proto::frontend::ProtocolVersion;
 use tusk_proto::backend::BackendMessage;
 use tusk_proto::frontend;
+use tusk_proto::frontend::ProtocolVersion;
 
 /// Tuning for [`Client`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,14 +74,27 @@ struct Shared {
 }
 
 enum Request {
-    Execute { bytes: BytesMut, columns: Arc<[Column]>, reply: oneshot::Sender<Result<(Vec<Row>, u64)>> },
-    Simple { bytes: BytesMut, reply: oneshot::Sender<Result<Vec<SimpleQueryMessage>>> },
-    Prepare { sql: String, fresh: bool, reply: oneshot::Sender<Result<Statement>> },
+    Execute {
+        bytes: BytesMut,
+        columns: Arc<[Column]>,
+        reply: oneshot::Sender<Result<(Vec<Row>, u64)>>,
+    },
+    Simple {
+        bytes: BytesMut,
+        reply: oneshot::Sender<Result<Vec<SimpleQueryMessage>>>,
+    },
+    Prepare {
+        sql: String,
+        fresh: bool,
+        reply: oneshot::Sender<Result<Statement>>,
+    },
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("process_id", &self.shared.process_id).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("process_id", &self.shared.process_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -94,7 +109,11 @@ impl Client {
     /// Connects with a ready [`Config`] and options.
     pub async fn connect_with(config: &Config, options: ClientOptions) -> Result<Client> {
         let conn = Connection::connect_with(config).await?;
-        Ok(Client::from_connection(conn, options, config.get_statement_cache_size()))
+        Ok(Client::from_connection(
+            conn,
+            options,
+            config.get_statement_cache_size(),
+        ))
     }
 
     /// Wraps an open [`Connection`] (must be called inside a tokio runtime).
@@ -144,14 +163,17 @@ impl Client {
 
     async fn prepare_inner(&self, sql: &str, fresh: bool) -> Result<Statement> {
         let (reply, rx) = oneshot::channel();
-        self.send(Request::Prepare { sql: sql.to_string(), fresh, reply }).await?;
+        self.send(Request::Prepare {
+            sql: sql.to_string(),
+            fresh,
+            reply,
+        })
+        .await?;
         rx.await.map_err(|_| closed())?
     }
 
     async fn statement(&self, sql: &str, fresh: bool) -> Result<Statement> {
-        if !fresh
-            && let Some(s) = self.shared.statements.lock().map_err(|_| poisoned())?.get(sql)
-        {
+        if !fresh && let Some(s) = self.shared.statements.lock().map_err(|_| poisoned())?.get(sql) {
             return Ok(s.clone());
         }
         let stmt = self.prepare_inner(sql, fresh).await?;
@@ -175,7 +197,10 @@ impl Client {
         let mut rows = self.query(statement, params).await?;
         match rows.len() {
             1 => Ok(rows.remove(0)),
-            n => Err(Error::new(ErrorKind::Decode, format!("query_one expected exactly one row, got {n}"))),
+            n => Err(Error::new(
+                ErrorKind::Decode,
+                format!("query_one expected exactly one row, got {n}"),
+            )),
         }
     }
 
@@ -185,7 +210,10 @@ impl Client {
         match rows.len() {
             0 => Ok(None),
             1 => Ok(Some(rows.remove(0))),
-            n => Err(Error::new(ErrorKind::Decode, format!("query_opt expected at most one row, got {n}"))),
+            n => Err(Error::new(
+                ErrorKind::Decode,
+                format!("query_opt expected at most one row, got {n}"),
+            )),
         }
     }
 
@@ -233,7 +261,12 @@ impl Client {
         encode_bind_execute_into(&mut bytes, stmt, params, false)?;
         frontend::sync(&mut bytes);
         let (reply, rx) = oneshot::channel();
-        self.send(Request::Execute { bytes, columns: stmt.columns_arc().clone(), reply }).await?;
+        self.send(Request::Execute {
+            bytes,
+            columns: stmt.columns_arc().clone(),
+            reply,
+        })
+        .await?;
         rx.await.map_err(|_| closed())?
     }
 
@@ -275,13 +308,27 @@ fn closed() -> Error {
 }
 
 fn poisoned() -> Error {
-    Error::new(ErrorKind::Closed, "the client's statement cache lock was poisoned by a panic")
+    Error::new(
+        ErrorKind::Closed,
+        "the client's statement cache lock was poisoned by a panic",
+    )
 }
 
 /// A request on the wire, waiting for its replies.
 enum InFlight {
-    Rows { columns: Arc<[Column]>, rows: Vec<Row>, affected: u64, error: Option<Error>, reply: oneshot::Sender<Result<(Vec<Row>, u64)>> },
-    Simple { columns: Option<Arc<[Column]>>, out: Vec<SimpleQueryMessage>, error: Option<Error>, reply: oneshot::Sender<Result<Vec<SimpleQueryMessage>>> },
+    Rows {
+        columns: Arc<[Column]>,
+        rows: Vec<Row>,
+        affected: u64,
+        error: Option<Error>,
+        reply: oneshot::Sender<Result<(Vec<Row>, u64)>>,
+    },
+    Simple {
+        columns: Option<Arc<[Column]>>,
+        out: Vec<SimpleQueryMessage>,
+        error: Option<Error>,
+        reply: oneshot::Sender<Result<Vec<SimpleQueryMessage>>>,
+    },
 }
 
 /// The connection task: accepts requests while there is room, reads replies, routes them.
@@ -352,7 +399,12 @@ fn route(conn: &mut Connection, inflight: &mut VecDeque<InFlight>, msg: BackendM
         return Err(conn.fail(crate::connection::unexpected(&msg)));
     };
     match (front, msg) {
-        (InFlight::Rows { columns, rows, error, .. }, BackendMessage::DataRow(r)) => {
+        (
+            InFlight::Rows {
+                columns, rows, error, ..
+            },
+            BackendMessage::DataRow(r),
+        ) => {
             if error.is_none() {
                 rows.push(conn.make_row(columns.clone(), r)?);
             }
@@ -362,8 +414,10 @@ fn route(conn: &mut Connection, inflight: &mut VecDeque<InFlight>, msg: BackendM
             error.get_or_insert(Error::db(ErrorKind::Server, DbError::from_fields(f)));
         }
         (InFlight::Simple { columns, out, .. }, BackendMessage::RowDescription(fields)) => {
-            let cols: Arc<[Column]> =
-                fields.iter().map(|f| Column::from_field(f, tusk_types::Format::Text)).collect();
+            let cols: Arc<[Column]> = fields
+                .iter()
+                .map(|f| Column::from_field(f, tusk_types::Format::Text))
+                .collect();
             out.push(SimpleQueryMessage::RowDescription(cols.clone()));
             *columns = Some(cols);
         }
@@ -383,7 +437,13 @@ fn route(conn: &mut Connection, inflight: &mut VecDeque<InFlight>, msg: BackendM
         (_, BackendMessage::ReadyForQuery(s)) => {
             conn.on_ready(s);
             match inflight.pop_front() {
-                Some(InFlight::Rows { rows, affected, error, reply, .. }) => {
+                Some(InFlight::Rows {
+                    rows,
+                    affected,
+                    error,
+                    reply,
+                    ..
+                }) => {
                     let _ = reply.send(match error {
                         Some(e) => Err(e),
                         None => Ok((rows, affected)),

@@ -423,14 +423,7 @@ impl FromStr for SslMode {
     }
 }
 
-const SSLMODES: &[&str] = &[
-    "disable",
-    "allow",
-    "prefer",
-    "require",
-    "verify-ca",
-    "verify-full",
-];
+const SSLMODES: &[&str] = &["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
 
 /// A resolved connection target: one host and port to try, in [`Config::targets`] order.
 ///
@@ -710,9 +703,7 @@ impl Config {
     /// # Ok::<(), tusk::config::ConfigError>(())
     /// ```
     pub fn with_env_defaults(self) -> Result<Config, ConfigError> {
-        self.with_env_defaults_from(|name| {
-            std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
-        })
+        self.with_env_defaults_from(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
     }
 
     /// [`Config::with_env_defaults`], reading variables through `lookup`.
@@ -734,10 +725,7 @@ impl Config {
     /// assert_eq!(config.get_application_name(), None);
     /// # Ok::<(), tusk::config::ConfigError>(())
     /// ```
-    pub fn with_env_defaults_from(
-        self,
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Config, ConfigError> {
+    pub fn with_env_defaults_from(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let mut config = self;
         for keyword in KEYWORDS {
             let Some(var) = keyword.env else { continue };
@@ -746,9 +734,7 @@ impl Config {
             }
             match lookup(var) {
                 Some(value) if !value.is_empty() => {
-                    config
-                        .store(keyword.name, &value)
-                        .map_err(|e| e.in_env_var(var))?;
+                    config.store(keyword.name, &value).map_err(|e| e.in_env_var(var))?;
                 }
                 _ => {}
             }
@@ -812,9 +798,8 @@ impl Config {
                 self.sslmode = Some(value.parse()?);
             }
             "min_protocol_version" | "max_protocol_version" => {
-                let v = parse_protocol_version(value).ok_or_else(|| {
-                    ConfigError::bad_choice(key, value, &["3.0", "3.2", "latest"])
-                })?;
+                let v = parse_protocol_version(value)
+                    .ok_or_else(|| ConfigError::bad_choice(key, value, &["3.0", "3.2", "latest"]))?;
                 if key == "min_protocol_version" {
                     self.min_protocol_version = Some(v);
                 } else {
@@ -1039,10 +1024,7 @@ impl Config {
 
     /// A parameter as set, if it is non-empty.
     fn text(&self, key: &str) -> Option<&str> {
-        self.params
-            .get(key)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        self.params.get(key).map(String::as_str).filter(|v| !v.is_empty())
     }
 
     /// The hosts of the `host` parameter, in order (empty if `host` is not set). An
@@ -1339,11 +1321,7 @@ impl Config {
     /// # Ok::<(), tusk::config::ConfigError>(())
     /// ```
     pub fn try_targets(&self) -> Result<Vec<Target>, ConfigError> {
-        let hosts = self
-            .params
-            .get("host")
-            .map(|v| items(v))
-            .unwrap_or_default();
+        let hosts = self.params.get("host").map(|v| items(v)).unwrap_or_default();
         let addrs = match self.params.get("hostaddr") {
             Some(v) => parse_hostaddrs(v)?,
             None => Vec::new(),
@@ -1362,20 +1340,14 @@ impl Config {
         if !hosts.is_empty() && hosts.len() != count {
             return Err(ConfigError::for_key(
                 "hostaddr",
-                format!(
-                    "could not match {} host names to {count} hostaddr values",
-                    hosts.len()
-                ),
+                format!("could not match {} host names to {count} hostaddr values", hosts.len()),
             ));
         }
         if ports.len() > 1 && ports.len() != count {
             let noun = if count == 1 { "host" } else { "hosts" };
             return Err(ConfigError::for_key(
                 "port",
-                format!(
-                    "could not match {} port numbers to {count} {noun}",
-                    ports.len()
-                ),
+                format!("could not match {} port numbers to {count} {noun}", ports.len()),
             ));
         }
         let targets = (0..count)
@@ -1414,23 +1386,15 @@ impl Config {
     /// were all set explicitly (the rest may still come from the environment).
     fn check(&self, complete: bool) -> Result<(), ConfigError> {
         let set = |k: &str| self.params.contains_key(k);
-        if complete
-            || (set("port") && (set("host") || set("hostaddr")))
-            || (set("host") && set("hostaddr"))
-        {
+        if complete || (set("port") && (set("host") || set("hostaddr"))) || (set("host") && set("hostaddr")) {
             self.try_targets()?;
         }
         if complete || (set("min_protocol_version") && set("max_protocol_version")) {
-            let (min, max) = (
-                self.get_min_protocol_version(),
-                self.get_max_protocol_version(),
-            );
+            let (min, max) = (self.get_min_protocol_version(), self.get_max_protocol_version());
             if min > max {
                 return Err(ConfigError::for_key(
                     "min_protocol_version",
-                    format!(
-                        "min_protocol_version ({min}) is greater than max_protocol_version ({max})"
-                    ),
+                    format!("min_protocol_version ({min}) is greater than max_protocol_version ({max})"),
                 ));
             }
         }
@@ -1459,9 +1423,7 @@ impl Config {
             if self.text("sslrootcert") == Some("system") && mode != SslMode::VerifyFull {
                 return Err(ConfigError::for_key(
                     "sslmode",
-                    format!(
-                        "weak sslmode \"{mode}\" may not be used with sslrootcert=system (use \"verify-full\")"
-                    ),
+                    format!("weak sslmode \"{mode}\" may not be used with sslrootcert=system (use \"verify-full\")"),
                 ));
             }
         }
@@ -1548,8 +1510,7 @@ impl Config {
 
 /// Appends `value` to a `keyword=value` string, quoted if it needs to be.
 fn push_quoted(out: &mut String, value: &str) {
-    let needs_quotes =
-        value.is_empty() || value.chars().any(|c| is_space(c) || c == '\'' || c == '\\');
+    let needs_quotes = value.is_empty() || value.chars().any(|c| is_space(c) || c == '\'' || c == '\\');
     if !needs_quotes {
         out.push_str(value);
         return;
@@ -1615,10 +1576,7 @@ impl fmt::Debug for Config {
             .field("password", &self.password.as_ref().map(|_| REDACTED))
             .field("dbname", &self.get_dbname())
             .field("application_name", &self.get_application_name())
-            .field(
-                "fallback_application_name",
-                &self.get_fallback_application_name(),
-            )
+            .field("fallback_application_name", &self.get_fallback_application_name())
             .field("options", &self.get_options())
             .field("connect_timeout", &self.connect_timeout)
             .field("sslmode", &self.get_sslmode())
@@ -1667,10 +1625,7 @@ fn parse_ports(value: &str) -> Result<Vec<u16>, ConfigError> {
             }
             match item.parse::<u16>() {
                 Ok(port) if port != 0 => Ok(port),
-                _ => Err(ConfigError::for_key(
-                    "port",
-                    format!("invalid port number \"{item}\""),
-                )),
+                _ => Err(ConfigError::for_key("port", format!("invalid port number \"{item}\""))),
             }
         })
         .collect()
@@ -1704,15 +1659,7 @@ fn tls_version_rank(value: &str) -> usize {
 const TLS_VERSIONS: &[&str] = &["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
 
 fn check_require_auth(value: &str) -> Result<(), ConfigError> {
-    const METHODS: &[&str] = &[
-        "password",
-        "md5",
-        "gss",
-        "sspi",
-        "scram-sha-256",
-        "oauth",
-        "none",
-    ];
+    const METHODS: &[&str] = &["password", "md5", "gss", "sspi", "scram-sha-256", "oauth", "none"];
     if value.is_empty() {
         return Ok(());
     }
@@ -1736,9 +1683,7 @@ fn check_require_auth(value: &str) -> Result<(), ConfigError> {
             Some(n) if n != neg => {
                 return Err(ConfigError::for_key(
                     "require_auth",
-                    format!(
-                        "negative require_auth method \"{item}\" cannot be mixed with non-negative methods"
-                    ),
+                    format!("negative require_auth method \"{item}\" cannot be mixed with non-negative methods"),
                 ));
             }
             _ => negated = Some(neg),
@@ -1766,25 +1711,14 @@ fn check_value(key: &'static str, value: &str) -> Result<(), ConfigError> {
         "target_session_attrs" => one_of(
             key,
             value,
-            &[
-                "any",
-                "read-write",
-                "read-only",
-                "primary",
-                "standby",
-                "prefer-standby",
-            ],
+            &["any", "read-write", "read-only", "primary", "standby", "prefer-standby"],
         ),
         "load_balance_hosts" => one_of(key, value, &["disable", "random"]),
-        "keepalives"
-        | "keepalives_idle"
-        | "keepalives_interval"
-        | "keepalives_count"
-        | "tcp_user_timeout" => parse_int(key, value).map(drop),
+        "keepalives" | "keepalives_idle" | "keepalives_interval" | "keepalives_count" | "tcp_user_timeout" => {
+            parse_int(key, value).map(drop)
+        }
         "replication" => {
-            const ACCEPTED: &[&str] = &[
-                "true", "on", "yes", "1", "false", "off", "no", "0", "database",
-            ];
+            const ACCEPTED: &[&str] = &["true", "on", "yes", "1", "false", "off", "no", "0", "database"];
             if ACCEPTED.iter().any(|a| a.eq_ignore_ascii_case(value)) {
                 Ok(())
             } else {
@@ -1806,9 +1740,7 @@ fn check_value(key: &'static str, value: &str) -> Result<(), ConfigError> {
             } else {
                 Err(ConfigError::for_key(
                     key,
-                    format!(
-                        "unsupported client_encoding \"{value}\": tusk always uses UTF8 (or give \"auto\")"
-                    ),
+                    format!("unsupported client_encoding \"{value}\": tusk always uses UTF8 (or give \"auto\")"),
                 ))
             }
         }
@@ -1855,9 +1787,7 @@ fn parse_keyword_value(config: &mut Config, s: &str) -> Result<(), ConfigError> 
                     None => {
                         return Err(ConfigError::for_key(
                             &name,
-                            format!(
-                                "unterminated quoted string in connection info string (value of \"{name}\")"
-                            ),
+                            format!("unterminated quoted string in connection info string (value of \"{name}\")"),
                         ));
                     }
                     Some('\\') => value.extend(chars.next()),
@@ -1927,12 +1857,7 @@ mod url {
 
     /// The error for a bad component. `shown` is the raw text to quote, or `None` for
     /// secrets, which are never echoed.
-    fn decode_error(
-        e: DecodeError,
-        what: &str,
-        key: Option<&str>,
-        shown: Option<&str>,
-    ) -> ConfigError {
+    fn decode_error(e: DecodeError, what: &str, key: Option<&str>, shown: Option<&str>) -> ConfigError {
         let problem = match e {
             DecodeError::BadEscape => "invalid percent-encoded token",
             DecodeError::Nul => "forbidden value %00 in percent-encoded value",
@@ -2009,8 +1934,7 @@ mod url {
             config.set("user", &user)?;
         }
         if let Some(password) = password {
-            let bytes = decode_bytes(password)
-                .map_err(|e| decode_error(e, "password", Some("password"), None))?;
+            let bytes = decode_bytes(password).map_err(|e| decode_error(e, "password", Some("password"), None))?;
             if !bytes.is_empty() {
                 config.password(bytes);
             }
@@ -2090,8 +2014,7 @@ mod url {
                     "missing key/value separator \"=\" in URL query parameter: \"{pair}\""
                 )));
             };
-            let key = decode_text(raw_key)
-                .map_err(|e| decode_error(e, "query parameter name", None, Some(raw_key)))?;
+            let key = decode_text(raw_key).map_err(|e| decode_error(e, "query parameter name", None, Some(raw_key)))?;
             if raw_value.contains('=') {
                 return Err(ConfigError::for_key(
                     &key,
@@ -2102,13 +2025,11 @@ mod url {
             let what = format!("query parameter \"{key}\"");
             let shown = (!secret).then_some(raw_value);
             if key == "password" {
-                let bytes = decode_bytes(raw_value)
-                    .map_err(|e| decode_error(e, &what, Some(&key), shown))?;
+                let bytes = decode_bytes(raw_value).map_err(|e| decode_error(e, &what, Some(&key), shown))?;
                 config.password(bytes);
                 continue;
             }
-            let value =
-                decode_text(raw_value).map_err(|e| decode_error(e, &what, Some(&key), shown))?;
+            let value = decode_text(raw_value).map_err(|e| decode_error(e, &what, Some(&key), shown))?;
             if key == "ssl" && value == "true" {
                 config.set("sslmode", "require")?;
             } else {
@@ -2139,10 +2060,7 @@ mod tests {
     }
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |name| map.get(name).cloned()
     }
 
@@ -2269,9 +2187,7 @@ mod tests {
 
     #[test]
     fn kv_quoted_values() {
-        let c = parse(
-            r"dbname='my db' options='-c a=b  -c c=d' user='o\'brien' password='back\\slash'",
-        );
+        let c = parse(r"dbname='my db' options='-c a=b  -c c=d' user='o\'brien' password='back\\slash'");
         assert_eq!(c.get_dbname(), Some("my db"));
         assert_eq!(c.get_options(), Some("-c a=b  -c c=d"));
         assert_eq!(c.get_user(), Some("o'brien"));
@@ -2352,16 +2268,10 @@ mod tests {
     #[test]
     fn kv_missing_equals() {
         let e = parse_err("host");
-        assert_eq!(
-            e.to_string(),
-            r#"missing "=" after "host" in connection info string"#
-        );
+        assert_eq!(e.to_string(), r#"missing "=" after "host" in connection info string"#);
         assert_eq!(e.key(), None);
         let e = parse_err("host localhost");
-        assert_eq!(
-            e.to_string(),
-            r#"missing "=" after "host" in connection info string"#
-        );
+        assert_eq!(e.to_string(), r#"missing "=" after "host" in connection info string"#);
         let e = parse_err("user=a dbname");
         assert!(e.to_string().contains(r#"after "dbname""#), "{e}");
     }
@@ -2385,22 +2295,11 @@ mod tests {
     #[test]
     fn kv_unterminated_quote() {
         let e = parse_err("user='abc");
-        assert!(
-            e.to_string().starts_with("unterminated quoted string"),
-            "{e}"
-        );
+        assert!(e.to_string().starts_with("unterminated quoted string"), "{e}");
         assert_eq!(e.key(), Some("user"));
         // An escaped quote does not close the string.
-        assert!(
-            parse_err(r"user='abc\'")
-                .to_string()
-                .starts_with("unterminated")
-        );
-        assert!(
-            parse_err(r"user='abc\")
-                .to_string()
-                .starts_with("unterminated")
-        );
+        assert!(parse_err(r"user='abc\'").to_string().starts_with("unterminated"));
+        assert!(parse_err(r"user='abc\").to_string().starts_with("unterminated"));
         assert!(parse_err("user='").to_string().starts_with("unterminated"));
     }
 
@@ -2423,9 +2322,7 @@ mod tests {
 
     #[test]
     fn url_full() {
-        let c = parse(
-            "postgresql://alice:secret@db.example.com:5433/sales?application_name=etl&connect_timeout=10",
-        );
+        let c = parse("postgresql://alice:secret@db.example.com:5433/sales?application_name=etl&connect_timeout=10");
         assert_eq!(c.get_user(), Some("alice"));
         assert_eq!(c.get_password(), Some(&b"secret"[..]));
         assert_eq!(c.get_hosts(), &[tcp("db.example.com")]);
@@ -2649,10 +2546,7 @@ mod tests {
         assert_eq!(c.get_hosts(), &[unix("/var/run/postgresql")]);
         assert_eq!(c.get_dbname(), Some("db"));
         let c = parse("postgresql://%2Ftmp:5444");
-        assert_eq!(
-            c.targets()[0].socket_path(),
-            Some(PathBuf::from("/tmp/.s.PGSQL.5444"))
-        );
+        assert_eq!(c.targets()[0].socket_path(), Some(PathBuf::from("/tmp/.s.PGSQL.5444")));
         let c = parse("postgresql://%40abstract/db");
         assert_eq!(c.get_hosts(), &[unix("@abstract")]);
     }
@@ -2679,19 +2573,14 @@ mod tests {
         assert_eq!(parse("postgresql://h/my%20db").get_dbname(), Some("my db"));
         assert_eq!(parse("postgresql://h/a%2Fb").get_dbname(), Some("a/b"));
         assert_eq!(parse("postgresql://h/a/b").get_dbname(), Some("a/b"));
-        assert_eq!(
-            parse("postgresql://h/d%C3%A9j%C3%A0").get_dbname(),
-            Some("déjà")
-        );
+        assert_eq!(parse("postgresql://h/d%C3%A9j%C3%A0").get_dbname(), Some("déjà"));
         // '+' is not a space in libpq URLs.
         assert_eq!(parse("postgresql://h/a+b").get_dbname(), Some("a+b"));
     }
 
     #[test]
     fn url_query_parameters() {
-        let c = parse(
-            "postgresql://h/db?sslmode=verify-full&options=-c%20geqo%3Doff&keepalives_idle=5&",
-        );
+        let c = parse("postgresql://h/db?sslmode=verify-full&options=-c%20geqo%3Doff&keepalives_idle=5&");
         assert_eq!(c.get_sslmode(), SslMode::VerifyFull);
         assert_eq!(c.get_options(), Some("-c geqo=off"));
         assert_eq!(get(&c, "keepalives_idle").as_deref(), Some("5"));
@@ -2712,10 +2601,7 @@ mod tests {
 
     #[test]
     fn url_query_jdbc_ssl_true() {
-        assert_eq!(
-            parse("postgresql://h?ssl=true").get_sslmode(),
-            SslMode::Require
-        );
+        assert_eq!(parse("postgresql://h?ssl=true").get_sslmode(), SslMode::Require);
         assert_eq!(parse_err("postgresql://h?ssl=false").key(), Some("ssl"));
     }
 
@@ -2744,19 +2630,13 @@ mod tests {
     #[test]
     fn url_query_syntax_errors() {
         let e = parse_err("postgresql://h/db?sslmode");
-        assert!(
-            e.to_string().contains(r#"missing key/value separator "=""#),
-            "{e}"
-        );
+        assert!(e.to_string().contains(r#"missing key/value separator "=""#), "{e}");
         let e = parse_err("postgresql://h/db?dbname=1&&user=2");
         assert!(e.to_string().contains("missing key/value separator"), "{e}");
         let e = parse_err("postgresql://h/db?&dbname=x");
         assert!(e.to_string().contains("missing key/value separator"), "{e}");
         let e = parse_err("postgresql://h/db?dbname=a=b");
-        assert!(
-            e.to_string().contains(r#"extra key/value separator "=""#),
-            "{e}"
-        );
+        assert!(e.to_string().contains(r#"extra key/value separator "=""#), "{e}");
         assert_eq!(e.key(), Some("dbname"));
     }
 
@@ -2771,10 +2651,7 @@ mod tests {
             ("postgresql://h/d?bad%=1", "query parameter name"),
         ] {
             let e = parse_err(url);
-            assert!(
-                e.to_string().starts_with("invalid percent-encoded token"),
-                "{url}: {e}"
-            );
+            assert!(e.to_string().starts_with("invalid percent-encoded token"), "{url}: {e}");
             assert!(e.to_string().contains(what), "{url}: {e}");
         }
     }
@@ -2784,11 +2661,7 @@ mod tests {
         let e = parse_err("postgresql://h/d%00b");
         assert!(e.to_string().contains("%00"), "{e}");
         assert_eq!(e.key(), Some("dbname"));
-        assert!(
-            parse_err("postgresql://u:p%00@h")
-                .to_string()
-                .contains("%00")
-        );
+        assert!(parse_err("postgresql://u:p%00@h").to_string().contains("%00"));
     }
 
     #[test]
@@ -2911,54 +2784,27 @@ mod tests {
         let cases: &[(&str, &[&str], &[&str])] = &[
             (
                 "sslmode",
-                &[
-                    "disable",
-                    "allow",
-                    "prefer",
-                    "require",
-                    "verify-ca",
-                    "verify-full",
-                ],
+                &["disable", "allow", "prefer", "require", "verify-ca", "verify-full"],
                 &["", "on", "REQUIRE"],
             ),
-            (
-                "sslnegotiation",
-                &["postgres", "direct"],
-                &["", "requiredirect"],
-            ),
+            ("sslnegotiation", &["postgres", "direct"], &["", "requiredirect"]),
             ("sslsni", &["0", "1"], &["", "2", "yes"]),
             ("sslcompression", &["0", "1"], &["true"]),
             ("gssdelegation", &["0", "1"], &["on"]),
             ("sslcertmode", &["disable", "allow", "require"], &["prefer"]),
-            (
-                "channel_binding",
-                &["disable", "prefer", "require"],
-                &["", "allow"],
-            ),
+            ("channel_binding", &["disable", "prefer", "require"], &["", "allow"]),
             ("gssencmode", &["disable", "prefer", "require"], &["allow"]),
             ("gsslib", &["gssapi", "sspi"], &["kerberos"]),
             (
                 "target_session_attrs",
-                &[
-                    "any",
-                    "read-write",
-                    "read-only",
-                    "primary",
-                    "standby",
-                    "prefer-standby",
-                ],
+                &["any", "read-write", "read-only", "primary", "standby", "prefer-standby"],
                 &["", "master", "readwrite"],
             ),
-            (
-                "load_balance_hosts",
-                &["disable", "random"],
-                &["", "round-robin"],
-            ),
+            ("load_balance_hosts", &["disable", "random"], &["", "round-robin"]),
             (
                 "replication",
                 &[
-                    "true", "on", "yes", "1", "false", "off", "no", "0", "database", "TRUE",
-                    "Database",
+                    "true", "on", "yes", "1", "false", "off", "no", "0", "database", "TRUE", "Database",
                 ],
                 &["", "2", "physical"],
             ),
@@ -2983,8 +2829,7 @@ mod tests {
         for (key, good, bad) in cases {
             for value in *good {
                 let mut c = Config::new();
-                c.set(key, value)
-                    .unwrap_or_else(|e| panic!("{key}={value:?}: {e}"));
+                c.set(key, value).unwrap_or_else(|e| panic!("{key}={value:?}: {e}"));
                 assert_eq!(c.get(key).as_deref(), Some(*value));
             }
             for value in *bad {
@@ -3076,33 +2921,20 @@ mod tests {
             assert_eq!(c, parse(&format!("sslmode={text}")));
         }
         assert_eq!(Config::new().get_sslmode(), SslMode::Prefer);
-        assert_eq!(
-            "nope".parse::<SslMode>().unwrap_err().key(),
-            Some("sslmode")
-        );
+        assert_eq!("nope".parse::<SslMode>().unwrap_err().key(), Some("sslmode"));
     }
 
     #[test]
     fn sslrootcert_system_implies_verify_full() {
-        assert_eq!(
-            parse("sslrootcert=system").get_sslmode(),
-            SslMode::VerifyFull
-        );
-        assert!(
-            parse("sslrootcert=system sslmode=verify-full")
-                .validate()
-                .is_ok()
-        );
+        assert_eq!(parse("sslrootcert=system").get_sslmode(), SslMode::VerifyFull);
+        assert!(parse("sslrootcert=system sslmode=verify-full").validate().is_ok());
         let e = parse_err("sslrootcert=system sslmode=require");
         assert!(e.to_string().contains("sslrootcert=system"), "{e}");
         let e = Config::parse("sslrootcert=system")
             .unwrap()
             .with_env_defaults_from(env(&[("PGSSLMODE", "verify-ca")]));
         assert!(e.is_err());
-        assert_eq!(
-            parse("sslrootcert=/etc/ca.pem").get_sslmode(),
-            SslMode::Prefer
-        );
+        assert_eq!(parse("sslrootcert=/etc/ca.pem").get_sslmode(), SslMode::Prefer);
     }
 
     #[test]
@@ -3114,10 +2946,7 @@ mod tests {
         assert!(e.to_string().contains(r#"weak sslmode "prefer""#), "{e}");
         assert_eq!(e.key(), Some("sslnegotiation"));
         assert!(c.clone().with_env_defaults_from(no_env).is_err());
-        assert!(
-            c.with_env_defaults_from(env(&[("PGSSLMODE", "require")]))
-                .is_ok()
-        );
+        assert!(c.with_env_defaults_from(env(&[("PGSSLMODE", "require")])).is_ok());
         for weak in ["disable", "allow", "prefer"] {
             assert!(Config::parse(&format!("sslnegotiation=direct sslmode={weak}")).is_err());
         }
@@ -3128,11 +2957,7 @@ mod tests {
                     .is_ok()
             );
         }
-        assert!(
-            parse("sslnegotiation=postgres sslmode=disable")
-                .validate()
-                .is_ok()
-        );
+        assert!(parse("sslnegotiation=postgres sslmode=disable").validate().is_ok());
     }
 
     #[test]
@@ -3148,10 +2973,7 @@ mod tests {
                 .is_ok()
         );
         let e = parse_err("ssl_min_protocol_version=TLSv1.3 ssl_max_protocol_version=TLSv1.2");
-        assert!(
-            e.to_string().contains("invalid SSL protocol version range"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("invalid SSL protocol version range"), "{e}");
         assert!(
             parse("ssl_min_protocol_version=TLSv1.3 ssl_max_protocol_version=''")
                 .validate()
@@ -3182,10 +3004,7 @@ mod tests {
             ("md5,md5", "more than once"),
             ("!md5,!md5", "more than once"),
         ] {
-            let e = Config::new()
-                .set("require_auth", bad)
-                .map(|_| ())
-                .unwrap_err();
+            let e = Config::new().set("require_auth", bad).map(|_| ()).unwrap_err();
             assert_eq!(e.key(), Some("require_auth"));
             assert!(e.to_string().contains(says), "{bad}: {e}");
         }
@@ -3196,14 +3015,8 @@ mod tests {
         let c = parse("min_protocol_version=3.0 max_protocol_version=latest");
         assert_eq!(c.get_min_protocol_version(), ProtocolVersion::V3_0);
         assert_eq!(c.get_max_protocol_version(), ProtocolVersion::V3_2);
-        assert_eq!(
-            Config::new().get_min_protocol_version(),
-            ProtocolVersion::V3_0
-        );
-        assert_eq!(
-            Config::new().get_max_protocol_version(),
-            ProtocolVersion::V3_2
-        );
+        assert_eq!(Config::new().get_min_protocol_version(), ProtocolVersion::V3_0);
+        assert_eq!(Config::new().get_max_protocol_version(), ProtocolVersion::V3_2);
         assert_eq!(
             parse("min_protocol_version=3.2").get_max_protocol_version(),
             ProtocolVersion::V3_2
@@ -3224,10 +3037,7 @@ mod tests {
             "min_protocol_version (3.2) is greater than max_protocol_version (3.0)"
         );
         assert_eq!(e.key(), Some("min_protocol_version"));
-        assert!(
-            Config::parse("postgresql://h?max_protocol_version=3.0&min_protocol_version=latest")
-                .is_err()
-        );
+        assert!(Config::parse("postgresql://h?max_protocol_version=3.0&min_protocol_version=latest").is_err());
         // After merging the environment, too.
         let c = parse("min_protocol_version=3.2");
         let e = c
@@ -3296,9 +3106,7 @@ mod tests {
 
     #[test]
     fn empty_values_count_as_unset_in_getters() {
-        let c = parse(
-            "user='' password='' dbname='' options='' application_name='' fallback_application_name=''",
-        );
+        let c = parse("user='' password='' dbname='' options='' application_name='' fallback_application_name=''");
         assert_eq!(c.get_user(), None);
         assert_eq!(c.get_password(), None);
         assert_eq!(c.get_dbname(), None);
@@ -3397,29 +3205,22 @@ mod tests {
 
     #[test]
     fn empty_environment_values_are_ignored() {
-        let c = Config::from_env_vars(env(&[("PGHOST", ""), ("PGSSLMODE", ""), ("PGPORT", "")]))
-            .unwrap();
+        let c = Config::from_env_vars(env(&[("PGHOST", ""), ("PGSSLMODE", ""), ("PGPORT", "")])).unwrap();
         assert_eq!(c, Config::new());
     }
 
     #[test]
     fn environment_password_fills_a_missing_password() {
         let vars = env(&[("PGPASSWORD", "fromenv")]);
-        let c = parse("postgresql://u@h")
-            .with_env_defaults_from(&vars)
-            .unwrap();
+        let c = parse("postgresql://u@h").with_env_defaults_from(&vars).unwrap();
         assert_eq!(c.get_password(), Some(&b"fromenv"[..]));
-        let c = parse("postgresql://u:@h")
-            .with_env_defaults_from(&vars)
-            .unwrap();
+        let c = parse("postgresql://u:@h").with_env_defaults_from(&vars).unwrap();
         assert_eq!(
             c.get_password(),
             Some(&b"fromenv"[..]),
             "an empty URL password is not set"
         );
-        let c = parse("postgresql://u:mine@h")
-            .with_env_defaults_from(&vars)
-            .unwrap();
+        let c = parse("postgresql://u:mine@h").with_env_defaults_from(&vars).unwrap();
         assert_eq!(c.get_password(), Some(&b"mine"[..]));
         let c = parse("password=''").with_env_defaults_from(&vars).unwrap();
         assert_eq!(c.get_password(), None, "password='' is explicit");
@@ -3442,8 +3243,7 @@ mod tests {
             assert_eq!(e.key(), Some(key));
             assert!(e.to_string().contains(var), "{e}");
             assert!(
-                e.to_string()
-                    .ends_with(&format!("(from environment variable {var})")),
+                e.to_string().ends_with(&format!("(from environment variable {var})")),
                 "{e}"
             );
         }
@@ -3458,8 +3258,7 @@ mod tests {
 
     #[test]
     fn environment_values_are_not_trimmed_or_reinterpreted() {
-        let c = Config::from_env_vars(env(&[("PGOPTIONS", " -c a='b c' "), ("PGHOST", "/tmp")]))
-            .unwrap();
+        let c = Config::from_env_vars(env(&[("PGOPTIONS", " -c a='b c' "), ("PGHOST", "/tmp")])).unwrap();
         assert_eq!(c.get_options(), Some(" -c a='b c' "));
         assert_eq!(c.get_hosts(), &[unix("/tmp")]);
         let text = c.to_conninfo_string(true);
@@ -3478,11 +3277,7 @@ mod tests {
         assert_eq!(c.get_ports(), &[1, 2]);
         // A port list without hosts parses (PGHOST might supply them)…
         let c = parse("port=1,2");
-        assert!(
-            c.clone()
-                .with_env_defaults_from(env(&[("PGHOST", "a,b")]))
-                .is_ok()
-        );
+        assert!(c.clone().with_env_defaults_from(env(&[("PGHOST", "a,b")])).is_ok());
         // …but fails once it is clear there is a single (default) host.
         let e = c.with_env_defaults_from(no_env).unwrap_err();
         assert_eq!(e.to_string(), "could not match 2 port numbers to 1 host");
@@ -3587,8 +3382,7 @@ mod tests {
 
     #[test]
     fn hostaddr_pairs_with_hosts() {
-        let c =
-            parse("host=a.example,b.example,c.example hostaddr=192.0.2.1,,2001:db8::1 port=1,2,3");
+        let c = parse("host=a.example,b.example,c.example hostaddr=192.0.2.1,,2001:db8::1 port=1,2,3");
         assert_eq!(
             c.targets(),
             vec![
@@ -3635,10 +3429,7 @@ mod tests {
     #[test]
     fn hostaddr_overrides_a_socket_host_and_fills_an_empty_one() {
         let c = parse("host=/tmp,, hostaddr=10.0.0.1,10.0.0.2,");
-        assert_eq!(
-            c.get_hosts(),
-            &[tcp("10.0.0.1"), tcp("10.0.0.2"), default_dir()]
-        );
+        assert_eq!(c.get_hosts(), &[tcp("10.0.0.1"), tcp("10.0.0.2"), default_dir()]);
         let t = c.targets();
         assert_eq!(t[0].host, tcp("10.0.0.1"));
         assert_eq!(t[1].host, tcp("10.0.0.2"));
@@ -3655,10 +3446,7 @@ mod tests {
     #[test]
     fn host_and_hostaddr_count_mismatch() {
         let e = parse_err("host=a,b hostaddr=127.0.0.1");
-        assert_eq!(
-            e.to_string(),
-            "could not match 2 host names to 1 hostaddr values"
-        );
+        assert_eq!(e.to_string(), "could not match 2 host names to 1 hostaddr values");
         assert_eq!(e.key(), Some("hostaddr"));
         // A single empty hostaddr means "none", like libpq.
         assert_eq!(parse("host=a,b hostaddr=''").targets().len(), 2);
@@ -3810,9 +3598,7 @@ mod tests {
 
     #[test]
     fn debug_never_shows_secrets() {
-        let c = parse(
-            "user=u password=hunter2 sslpassword=keypass oauth_client_secret=oauthsecret sslmode=require",
-        );
+        let c = parse("user=u password=hunter2 sslpassword=keypass oauth_client_secret=oauthsecret sslmode=require");
         let debug = format!("{c:?}");
         for secret in ["hunter2", "keypass", "oauthsecret"] {
             assert!(!debug.contains(secret), "{debug}");
@@ -3889,10 +3675,7 @@ mod tests {
     #[test]
     fn display_writes_keywords_in_a_fixed_order() {
         let c = parse("sslmode=disable dbname=d port=1 host=h user=u");
-        assert_eq!(
-            c.to_string(),
-            "host=h port=1 user=u dbname=d sslmode=disable"
-        );
+        assert_eq!(c.to_string(), "host=h port=1 user=u dbname=d sslmode=disable");
     }
 
     #[test]
@@ -3996,9 +3779,7 @@ mod tests {
             let _ = c.targets();
             let _ = c.validate();
             let _ = format!("{c:?} {c}");
-            if c.get_password()
-                .is_none_or(|p| std::str::from_utf8(p).is_ok())
-            {
+            if c.get_password().is_none_or(|p| std::str::from_utf8(p).is_ok()) {
                 let text = c.to_conninfo_string(true);
                 assert_eq!(Config::parse(&text).as_ref(), Ok(&c), "{s:?} → {text:?}");
             }

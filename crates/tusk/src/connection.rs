@@ -22,8 +22,8 @@ use bytes::{Buf, BytesMut};
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::ops::Range;
-use std::sync::Arc;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
@@ -551,7 +551,11 @@ impl Connection {
             .zip(column_types)
             .map(|(f, ty)| {
                 // Binary where tusk-types can decode it, text for the rest.
-                let format = if ty.binary_supported() { Format::Binary } else { Format::Text };
+                let format = if ty.binary_supported() {
+                    Format::Binary
+                } else {
+                    Format::Text
+                };
                 Column::new(f, ty, format)
             })
             .collect();
@@ -577,7 +581,9 @@ impl Connection {
             StatementSource::Prepared(s) => {
                 self.check_owner(s)?;
                 self.start_execute(s, params, false)?;
-                return self.finish_execute(s.columns_arc().clone(), false, &mut on_row, rows_affected_out).await;
+                return self
+                    .finish_execute(s.columns_arc().clone(), false, &mut on_row, rows_affected_out)
+                    .await;
             }
             StatementSource::Sql(sql) => sql,
         };
@@ -592,7 +598,9 @@ impl Connection {
             self.start_execute(&stmt, params, unnamed && cached)?;
             if unnamed && cached {
                 // The unnamed statement is re-parsed; check its description still holds.
-                let r = self.finish_execute(stmt.columns_arc().clone(), true, &mut on_row, rows_affected_out).await;
+                let r = self
+                    .finish_execute(stmt.columns_arc().clone(), true, &mut on_row, rows_affected_out)
+                    .await;
                 match r {
                     Err(e) if is_stale_plan(&e) && !retried => {
                         self.cache.remove(sql);
@@ -605,7 +613,9 @@ impl Connection {
                     r => return r,
                 }
             }
-            let r = self.finish_execute(stmt.columns_arc().clone(), false, &mut on_row, rows_affected_out).await;
+            let r = self
+                .finish_execute(stmt.columns_arc().clone(), false, &mut on_row, rows_affected_out)
+                .await;
             match r {
                 Err(e) if cached && is_stale_plan(&e) => {
                     self.cache.remove(sql);
@@ -622,7 +632,10 @@ impl Connection {
 
     pub(crate) fn check_owner(&self, s: &Statement) -> Result<()> {
         if s.connection_id() != self.id {
-            return Err(Error::new(ErrorKind::Encode, "this statement was prepared on a different connection"));
+            return Err(Error::new(
+                ErrorKind::Encode,
+                "this statement was prepared on a different connection",
+            ));
         }
         Ok(())
     }
@@ -686,7 +699,10 @@ impl Connection {
                 BackendMessage::ParseComplete | BackendMessage::BindComplete | BackendMessage::NoData => {}
                 BackendMessage::RowDescription(fields) if check_description => {
                     let same = fields.len() == columns.len()
-                        && fields.iter().zip(columns.iter()).all(|(f, c)| f.type_oid == c.type_().oid());
+                        && fields
+                            .iter()
+                            .zip(columns.iter())
+                            .all(|(f, c)| f.type_oid == c.type_().oid());
                     if !same && error.is_none() {
                         error = Some(stale_description());
                     }
@@ -861,7 +877,9 @@ impl Connection {
             while !self.write_buf.is_empty() {
                 match Pin::new(&mut self.stream).poll_write(cx, &self.write_buf) {
                     Poll::Ready(Ok(0)) => {
-                        return Poll::Ready(Err(self.fail(Error::new(ErrorKind::Io, "the server closed the connection"))));
+                        return Poll::Ready(Err(
+                            self.fail(Error::new(ErrorKind::Io, "the server closed the connection"))
+                        ));
                     }
                     Poll::Ready(Ok(n)) => self.write_buf.advance(n),
                     Poll::Ready(Err(e)) => return Poll::Ready(Err(self.fail(Error::io(e)))),
@@ -892,13 +910,21 @@ impl Connection {
             BackendMessage::ParameterStatus { name, value } => {
                 self.info.params.insert(name, value);
             }
-            BackendMessage::NotificationResponse { process_id, channel, payload } => {
+            BackendMessage::NotificationResponse {
+                process_id,
+                channel,
+                payload,
+            } => {
                 if self.notifications.len() >= MAX_QUEUED_NOTIFICATIONS {
                     self.notifications.pop_front();
                     self.notifications_dropped += 1;
                     tracing::warn!(target: "tusk::notify", "notification queue full; dropped the oldest");
                 }
-                self.notifications.push_back(Notification { process_id, channel, payload });
+                self.notifications.push_back(Notification {
+                    process_id,
+                    channel,
+                    payload,
+                });
             }
             BackendMessage::ErrorResponse(f) if f.get(b'S').is_some_and(|s| s == "FATAL" || s == "PANIC") => {
                 // The server ends the session after a FATAL error.
@@ -947,7 +973,11 @@ pub(crate) fn encode_bind_into(buf: &mut BytesMut, portal: &str, stmt: &Statemen
     if params.len() != types.len() {
         return Err(Error::new(
             ErrorKind::Encode,
-            format!("the statement expects {} parameters, but {} were given", types.len(), params.len()),
+            format!(
+                "the statement expects {} parameters, but {} were given",
+                types.len(),
+                params.len()
+            ),
         ));
     }
     let mut first_format = None;
@@ -999,7 +1029,12 @@ pub(crate) fn encode_bind_into(buf: &mut BytesMut, portal: &str, stmt: &Statemen
         BindError::Proto(p) => encode_error(p),
         BindError::Param(i, e) => Error::with_source(
             ErrorKind::Encode,
-            format!("parameter ${}: cannot encode {} as server type {}", i + 1, params[i].type_name(), types[i]),
+            format!(
+                "parameter ${}: cannot encode {} as server type {}",
+                i + 1,
+                params[i].type_name(),
+                types[i]
+            ),
             e,
         ),
     });

@@ -69,7 +69,13 @@ pub struct Pipeline<'c> {
 impl Connection {
     /// Starts an explicit pipeline on this connection.
     pub fn pipeline(&mut self, mode: SyncMode) -> Pipeline<'_> {
-        Pipeline { conn: self, mode, buf: BytesMut::new(), items: Vec::new(), statements: Vec::new() }
+        Pipeline {
+            conn: self,
+            mode,
+            buf: BytesMut::new(),
+            items: Vec::new(),
+            statements: Vec::new(),
+        }
     }
 }
 
@@ -78,7 +84,10 @@ impl<'c> Pipeline<'c> {
     /// by [`Pipeline::run`]).
     pub fn add(&mut self, statement: &Statement, params: Params<'_>) -> Result<usize> {
         if statement.connection_id() != self.conn.id() {
-            return Err(Error::new(ErrorKind::Encode, "this statement was prepared on a different connection"));
+            return Err(Error::new(
+                ErrorKind::Encode,
+                "this statement was prepared on a different connection",
+            ));
         }
         encode_bind_execute_into(&mut self.buf, statement, params, false)?;
         if self.mode == SyncMode::PerItem {

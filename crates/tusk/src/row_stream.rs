@@ -18,8 +18,10 @@
 //! # Ok(()) }
 //! ```
 
-use crate::connection::{Connection, Params, StatementSource, ToStatement, encode_bind_into, encode_error, is_stale_plan,
-    rows_affected, unexpected};
+use crate::connection::{
+    Connection, Params, StatementSource, ToStatement, encode_bind_into, encode_error, is_stale_plan, rows_affected,
+    unexpected,
+};
 use crate::error::{DbError, Error, ErrorKind, Result};
 use crate::row::{Column, Row};
 use crate::statement::Statement;
@@ -130,7 +132,11 @@ impl Portal {
 
 impl Connection {
     /// Runs a statement and streams its rows as they arrive (O(1) memory).
-    pub async fn query_stream<S: ToStatement + ?Sized>(&mut self, statement: &S, params: Params<'_>) -> Result<RowStream<'_>> {
+    pub async fn query_stream<S: ToStatement + ?Sized>(
+        &mut self,
+        statement: &S,
+        params: Params<'_>,
+    ) -> Result<RowStream<'_>> {
         let (stmt, sql) = match statement.as_source() {
             StatementSource::Prepared(s) => {
                 self.check_owner(s)?;
@@ -141,7 +147,14 @@ impl Connection {
         self.begin_request().await?;
         let reparse = stmt.name().is_empty() && sql.is_some();
         self.start_execute(&stmt, params, reparse)?;
-        Ok(RowStream { columns: stmt.columns_arc().clone(), conn: self, sql, error: None, rows_affected: 0, done: false })
+        Ok(RowStream {
+            columns: stmt.columns_arc().clone(),
+            conn: self,
+            sql,
+            error: None,
+            rows_affected: 0,
+            done: false,
+        })
     }
 
     /// Binds a statement into a named portal, to [`fetch`](Self::fetch) its rows a few
@@ -178,7 +191,11 @@ impl Connection {
         frontend::sync(self.write_buf());
         self.expect_ready();
         self.simple_replies().await?;
-        Ok(Portal { name, statement: stmt, done: false })
+        Ok(Portal {
+            name,
+            statement: stmt,
+            done: false,
+        })
     }
 
     /// Fetches up to `max_rows` more rows from a portal (at least 1). Returns an empty

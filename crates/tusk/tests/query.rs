@@ -52,14 +52,15 @@ async fn types_without_binary_support_come_back_as_text() {
         let mut c = connect(cluster, "postgres").await;
         let row = c
             .query_one(
-                "SELECT 12.50::numeric AS n, '2024-02-29'::date AS d, $1::numeric + 1 AS p",
-                &[&"1.25"],
+                "SELECT '(1,2)'::tid AS t, 'postgres=arwdDxt/postgres'::aclitem AS a, $1::tid AS p",
+                &[&"(3,4)"],
             )
             .await
             .unwrap();
-        assert_eq!(row.get::<&str>("n").unwrap(), "12.50");
-        assert_eq!(row.get::<&str>("d").unwrap(), "2024-02-29");
-        assert_eq!(row.get::<&str>("p").unwrap(), "2.25");
+        assert_eq!(row.columns()[0].format(), tusk::types::Format::Text);
+        assert_eq!(row.get::<&str>("t").unwrap(), "(1,2)");
+        assert_eq!(row.get::<&str>("a").unwrap(), "postgres=arwdDxt/postgres");
+        assert_eq!(row.get::<&str>("p").unwrap(), "(3,4)", "text parameters bind to types without binary support");
     }
 }
 

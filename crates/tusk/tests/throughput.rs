@@ -12,7 +12,12 @@ use tusk_proto::frontend::{FrontendMessage, StartupPacket};
 use tusk_testkit::{Cluster, Role, Transport, shared_clusters};
 
 async fn connect(cluster: &Cluster, db: &str, extra: &str) -> Connection {
-    Connection::connect(&format!("{} {extra}", cluster.conninfo(Role::Scram, Transport::Tcp, db))).await.unwrap()
+    Connection::connect(&format!(
+        "{} {extra}",
+        cluster.conninfo(Role::Scram, Transport::Tcp, db)
+    ))
+    .await
+    .unwrap()
 }
 
 /// A TCP proxy in front of the server that records the tag of every message the client
@@ -100,12 +105,24 @@ async fn unnamed_mode_needs_one_round_trip_once_described() {
         .unwrap();
         tags.lock().unwrap().clear();
         for i in 0..3 {
-            assert_eq!(c.query_one("SELECT $1::int8 * 2", &[&(i as i64)]).await.unwrap().get::<i64>(0).unwrap(), i * 2);
+            assert_eq!(
+                c.query_one("SELECT $1::int8 * 2", &[&(i as i64)])
+                    .await
+                    .unwrap()
+                    .get::<i64>(0)
+                    .unwrap(),
+                i * 2
+            );
         }
         let sent: Vec<u8> = std::mem::take(&mut *tags.lock().unwrap());
         // First: describe + execute; then Parse Bind Describe(portal) Execute Sync, one trip each.
         assert_eq!(sent, b"PDSBESPBDESPBDES".to_vec());
-        let prepared: i64 = c.query_one("SELECT count(*) FROM pg_prepared_statements", &[]).await.unwrap().get(0).unwrap();
+        let prepared: i64 = c
+            .query_one("SELECT count(*) FROM pg_prepared_statements", &[])
+            .await
+            .unwrap()
+            .get(0)
+            .unwrap();
         assert_eq!(prepared, 0, "unnamed mode never leaves named statements behind");
     }
 }
@@ -116,10 +133,14 @@ async fn cache_heals_after_alter_table_outside_a_transaction_only() {
         for mode in ["named", "unnamed"] {
             let db = cluster.fresh_database().unwrap();
             let mut c = connect(cluster, &db, &format!("statement_cache_mode={mode}")).await;
-            c.batch_execute("CREATE TABLE h (id int4, v int4); INSERT INTO h VALUES (1, 10)").await.unwrap();
+            c.batch_execute("CREATE TABLE h (id int4, v int4); INSERT INTO h VALUES (1, 10)")
+                .await
+                .unwrap();
             let sql = "SELECT * FROM h";
             assert_eq!(c.query(sql, &[]).await.unwrap()[0].len(), 2);
-            c.batch_execute("ALTER TABLE h ADD COLUMN w text DEFAULT 'x'").await.unwrap();
+            c.batch_execute("ALTER TABLE h ADD COLUMN w text DEFAULT 'x'")
+                .await
+                .unwrap();
             let rows = c.query(sql, &[]).await.unwrap();
             assert_eq!(rows[0].len(), 3, "{mode}: healed transparently");
             assert_eq!(rows[0].get::<&str>("w").unwrap(), "x");
@@ -128,7 +149,10 @@ async fn cache_heals_after_alter_table_outside_a_transaction_only() {
             assert_eq!(c.query(sql, &[]).await.unwrap()[0].len(), 3);
             c.batch_execute("ALTER TABLE h ALTER COLUMN v TYPE int8").await.unwrap();
             let e = c.query(sql, &[]).await.unwrap_err();
-            assert!(matches!(e.code(), Some("0A000")) || e.kind() == ErrorKind::Protocol, "{mode}: {e}");
+            assert!(
+                matches!(e.code(), Some("0A000")) || e.kind() == ErrorKind::Protocol,
+                "{mode}: {e}"
+            );
             c.batch_execute("ROLLBACK").await.unwrap();
             // The entry was invalidated: next time outside the transaction it is fresh.
             c.batch_execute("ALTER TABLE h ALTER COLUMN v TYPE int8").await.unwrap();
@@ -151,7 +175,10 @@ async fn cache_size_zero_disables_and_lru_evicts() {
         assert_eq!(c.cached_statements(), 3);
         c.query("SELECT 1", &[]).await.unwrap();
         let named: i64 = c
-            .query_one("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'tusk_c%'", &[])
+            .query_one(
+                "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'tusk_c%'",
+                &[],
+            )
             .await
             .unwrap()
             .get(0)
@@ -195,7 +222,12 @@ async fn pipeline_batch_is_all_or_nothing() {
         assert!(results[0].is_ok() && results[1].is_ok());
         assert_eq!(results[2].as_ref().unwrap_err().code(), Some("23505"));
         assert_eq!(results[3].as_ref().unwrap_err().kind(), ErrorKind::Cancelled);
-        let n: i64 = c.query_one("SELECT count(*) FROM b", &[]).await.unwrap().get(0).unwrap();
+        let n: i64 = c
+            .query_one("SELECT count(*) FROM b", &[])
+            .await
+            .unwrap()
+            .get(0)
+            .unwrap();
         assert_eq!(n, 0, "the failed batch rolled back as a whole");
 
         let mut p = c.pipeline(SyncMode::Batch);
@@ -203,7 +235,12 @@ async fn pipeline_batch_is_all_or_nothing() {
             p.add(&ins, &[&id]).unwrap();
         }
         assert!(p.run().await.unwrap().iter().all(|r| r.is_ok()));
-        let n: i64 = c.query_one("SELECT count(*) FROM b", &[]).await.unwrap().get(0).unwrap();
+        let n: i64 = c
+            .query_one("SELECT count(*) FROM b", &[])
+            .await
+            .unwrap()
+            .get(0)
+            .unwrap();
         assert_eq!(n, 100);
     }
 }
@@ -213,7 +250,9 @@ async fn pipeline_of_ten_thousand_inserts_does_not_deadlock() {
     for cluster in shared_clusters() {
         let db = cluster.fresh_database().unwrap();
         let mut c = connect(cluster, &db, "").await;
-        c.batch_execute("CREATE TABLE big (id int4, payload text)").await.unwrap();
+        c.batch_execute("CREATE TABLE big (id int4, payload text)")
+            .await
+            .unwrap();
         let ins = c.prepare("INSERT INTO big VALUES ($1, $2) RETURNING id").await.unwrap();
         let payload = "x".repeat(200);
         for mode in [SyncMode::PerItem, SyncMode::Batch] {
@@ -229,7 +268,12 @@ async fn pipeline_of_ten_thousand_inserts_does_not_deadlock() {
             }
             assert_eq!(seen, 10_000);
         }
-        let n: i64 = c.query_one("SELECT count(*) FROM big", &[]).await.unwrap().get(0).unwrap();
+        let n: i64 = c
+            .query_one("SELECT count(*) FROM big", &[])
+            .await
+            .unwrap()
+            .get(0)
+            .unwrap();
         assert_eq!(n, 20_000);
     }
 }
@@ -246,21 +290,33 @@ async fn dropped_pipeline_responses_leave_the_connection_usable() {
         let mut r = p.send().await.unwrap();
         r.next().await.unwrap().unwrap().unwrap();
         drop(r);
-        assert_eq!(c.query_one("SELECT 'after'::text", &[]).await.unwrap().get::<&str>(0).unwrap(), "after");
+        assert_eq!(
+            c.query_one("SELECT 'after'::text", &[])
+                .await
+                .unwrap()
+                .get::<&str>(0)
+                .unwrap(),
+            "after"
+        );
     }
 }
 
 #[tokio::test]
 async fn client_routes_every_answer_to_its_task() {
     for cluster in shared_clusters() {
-        let client = Client::connect(&cluster.conninfo(Role::Scram, Transport::Tcp, "postgres")).await.unwrap();
+        let client = Client::connect(&cluster.conninfo(Role::Scram, Transport::Tcp, "postgres"))
+            .await
+            .unwrap();
         let mut tasks = Vec::new();
         for t in 0..64i32 {
             let c = client.clone();
             tasks.push(tokio::spawn(async move {
                 for i in 0..50i32 {
                     let v = t * 1000 + i;
-                    let row = c.query_one("SELECT $1::int4, $2::text", &[&v, &format!("t{t}")]).await.unwrap();
+                    let row = c
+                        .query_one("SELECT $1::int4, $2::text", &[&v, &format!("t{t}")])
+                        .await
+                        .unwrap();
                     assert_eq!(row.get::<i32>(0).unwrap(), v);
                     assert_eq!(row.get::<&str>(1).unwrap(), format!("t{t}"));
                 }
@@ -274,18 +330,33 @@ async fn client_routes_every_answer_to_its_task() {
         assert_eq!(a.unwrap_err().code(), Some("22012"));
         assert_eq!(b.unwrap().get::<i32>(0).unwrap(), 7);
         let msgs = client.simple_query("SELECT 1; SELECT 2").await.unwrap();
-        assert_eq!(msgs.iter().filter(|m| matches!(m, tusk::SimpleQueryMessage::Row(_))).count(), 2);
+        assert_eq!(
+            msgs.iter()
+                .filter(|m| matches!(m, tusk::SimpleQueryMessage::Row(_)))
+                .count(),
+            2
+        );
     }
 }
 
 #[tokio::test]
 async fn dropping_client_clones_keeps_others_and_last_drop_closes() {
     for cluster in shared_clusters() {
-        let client = Client::connect(&cluster.conninfo(Role::Trust, Transport::Unix, "postgres")).await.unwrap();
+        let client = Client::connect(&cluster.conninfo(Role::Trust, Transport::Unix, "postgres"))
+            .await
+            .unwrap();
         let pid = client.backend_pid();
         let clone = client.clone();
         drop(client);
-        assert_eq!(clone.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get::<i32>(0).unwrap(), pid);
+        assert_eq!(
+            clone
+                .query_one("SELECT pg_backend_pid()", &[])
+                .await
+                .unwrap()
+                .get::<i32>(0)
+                .unwrap(),
+            pid
+        );
         drop(clone);
         let mut watcher = connect(cluster, "postgres", "").await;
         let mut gone = false;
@@ -310,11 +381,19 @@ async fn dropping_client_clones_keeps_others_and_last_drop_closes() {
 async fn client_with_small_in_flight_bound_still_completes() {
     for cluster in shared_clusters() {
         let config = tusk::Config::parse(&cluster.conninfo(Role::Trust, Transport::Tcp, "postgres")).unwrap();
-        let client = Client::connect_with(&config, tusk::ClientOptions { max_in_flight: 2 }).await.unwrap();
+        let client = Client::connect_with(&config, tusk::ClientOptions { max_in_flight: 2 })
+            .await
+            .unwrap();
         let futs: Vec<_> = (0..500i32)
             .map(|i| {
                 let c = client.clone();
-                async move { c.query_one("SELECT $1::int4", &[&i]).await.unwrap().get::<i32>(0).unwrap() }
+                async move {
+                    c.query_one("SELECT $1::int4", &[&i])
+                        .await
+                        .unwrap()
+                        .get::<i32>(0)
+                        .unwrap()
+                }
             })
             .collect();
         let mut results = Vec::new();
@@ -331,7 +410,10 @@ async fn client_with_small_in_flight_bound_still_completes() {
 async fn streams_and_portals_over_a_million_rows() {
     for cluster in shared_clusters() {
         let mut c = connect(cluster, "postgres", "").await;
-        let mut s = c.query_stream("SELECT g::int8 FROM generate_series(1, 1000000) g", &[]).await.unwrap();
+        let mut s = c
+            .query_stream("SELECT g::int8 FROM generate_series(1, 1000000) g", &[])
+            .await
+            .unwrap();
         let (mut n, mut sum) = (0u64, 0i64);
         while let Some(r) = s.next().await {
             sum += r.unwrap().get::<i64>(0).unwrap();
@@ -341,13 +423,22 @@ async fn streams_and_portals_over_a_million_rows() {
         assert_eq!(sum, 500_000_500_000);
 
         // Dropping a stream mid-result leaves the connection usable.
-        let mut s = c.query_stream("SELECT g FROM generate_series(1, 100000) g", &[]).await.unwrap();
+        let mut s = c
+            .query_stream("SELECT g FROM generate_series(1, 100000) g", &[])
+            .await
+            .unwrap();
         s.next().await.unwrap().unwrap();
         drop(s);
-        assert_eq!(c.query_one("SELECT 5::int4", &[]).await.unwrap().get::<i32>(0).unwrap(), 5);
+        assert_eq!(
+            c.query_one("SELECT 5::int4", &[]).await.unwrap().get::<i32>(0).unwrap(),
+            5
+        );
 
         // An error mid-stream is reported.
-        let mut s = c.query_stream("SELECT 1/(g - 3) FROM generate_series(1, 5) g", &[]).await.unwrap();
+        let mut s = c
+            .query_stream("SELECT 1/(g - 3) FROM generate_series(1, 5) g", &[])
+            .await
+            .unwrap();
         let mut got = Vec::new();
         while let Some(r) = s.next().await {
             got.push(r.map(|_| ()));
@@ -358,7 +449,10 @@ async fn streams_and_portals_over_a_million_rows() {
         // Portals: fetch in pieces, only inside a transaction.
         assert_eq!(c.bind("SELECT 1", &[]).await.unwrap_err().kind(), ErrorKind::Encode);
         c.batch_execute("BEGIN").await.unwrap();
-        let mut portal = c.bind("SELECT g::int8 FROM generate_series(1, 1000000) g", &[]).await.unwrap();
+        let mut portal = c
+            .bind("SELECT g::int8 FROM generate_series(1, 1000000) g", &[])
+            .await
+            .unwrap();
         let (mut n, mut batches, mut last) = (0usize, 0, 0i64);
         while !portal.is_done() {
             let rows = c.fetch(&mut portal, 100_000).await.unwrap();

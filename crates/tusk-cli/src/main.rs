@@ -4,6 +4,7 @@
 //! tusk conninfo [CONN] [--json]          what a connection negotiated
 //! tusk query [CONN] -c SQL [--format F]  run SQL, print rows (table, csv, json)
 //! tusk copy [CONN] --from|--to FILE …    bulk import/export with COPY (text, csv, binary)
+//! tusk listen [CONN] CHANNEL…            print notifications as JSON lines
 //! tusk demo [CONN]                       a guided tour on a throwaway cluster
 //! ```
 //!
@@ -13,6 +14,7 @@
 mod conninfo;
 mod copy;
 mod demo;
+mod listen;
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -45,6 +47,18 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Cancel the query if it runs longer than this (e.g. 300ms, 2s, 1m).
+        #[arg(long, value_parser = parse_timeout)]
+        timeout: Option<std::time::Duration>,
+    },
+    /// LISTEN on channels and print each notification as a JSON line until stopped.
+    Listen {
+        /// Connection URL or key=value string, then one or more channel names.
+        #[arg(required = true, num_args = 1..)]
+        args: Vec<String>,
+        /// The first argument is a channel, not a connection (use the environment).
+        #[arg(long)]
+        env: bool,
     },
     /// Bulk import (--from FILE --table T) or export (--to FILE, --table T or --query SQL) with COPY.
     Copy(copy::CopyArgs),
@@ -66,6 +80,10 @@ pub enum Format {
     Json,
 }
 
+fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
+    tusk::config::parse_duration(s)
+}
+
 /// Parses CONN (or an empty string) and fills unset parameters from the environment.
 pub fn config_from(conn: Option<&str>) -> tusk::Result<tusk::Config> {
     Ok(tusk::Config::parse(conn.unwrap_or(""))?.with_env_defaults()?)
@@ -83,7 +101,10 @@ fn main() -> ExitCode {
     let result = rt.block_on(async {
         match cli.command {
             Command::Conninfo { conn, json } => conninfo::run(conn.as_deref(), json).await,
-            Command::Query { conn, command, format } => output::run_query(conn.as_deref(), &command, format).await,
+            Command::Query { conn, command, format, timeout } => {
+                output::run_query(conn.as_deref(), &command, format, timeout).await
+            }
+            Command::Listen { args, env } => listen::run(args, env).await,
             Command::Copy(args) => copy::run(args).await,
             Command::Demo { conn } => demo::run(conn.as_deref()).await,
         }

@@ -11,9 +11,17 @@ struct ResultSet {
     rows: Vec<Vec<Option<String>>>,
 }
 
-pub async fn run_query(conn: Option<&str>, sql: &str, format: Format) -> tusk::Result<()> {
+pub async fn run_query(
+    conn: Option<&str>,
+    sql: &str,
+    format: Format,
+    timeout: Option<std::time::Duration>,
+) -> tusk::Result<()> {
     let config = crate::config_from(conn)?;
     let mut c = Connection::connect_with(&config).await?;
+    if timeout.is_some() {
+        c.set_query_timeout(timeout);
+    }
     let messages = c.simple_query(sql).await?;
     let mut sets = Vec::new();
     let mut current: Option<ResultSet> = None;

@@ -67,6 +67,7 @@ pub struct Client {
 struct Shared {
     tx: mpsc::Sender<Request>,
     statements: Mutex<HashMap<String, Statement>>,
+    notifications: Mutex<Option<crate::notify::NotificationStream>>,
     cache_size: usize,
     protocol: ProtocolVersion,
     process_id: i32,
@@ -121,12 +122,14 @@ impl Client {
         Client::from_connection(conn, options, crate::config::DEFAULT_STATEMENT_CACHE_SIZE)
     }
 
-    fn from_connection(conn: Connection, options: ClientOptions, cache_size: usize) -> Client {
+    fn from_connection(mut conn: Connection, options: ClientOptions, cache_size: usize) -> Client {
+        let notifications = conn.notification_stream();
         let max = options.max_in_flight.max(1);
         let (tx, rx) = mpsc::channel(max);
         let shared = Arc::new(Shared {
             tx,
             statements: Mutex::new(HashMap::new()),
+            notifications: Mutex::new(notifications),
             cache_size,
             protocol: conn.protocol_version(),
             process_id: conn.backend_pid(),
@@ -154,6 +157,27 @@ impl Client {
     /// Whether the connection task has ended (the connection closed or broke).
     pub fn is_closed(&self) -> bool {
         self.shared.tx.is_closed()
+    }
+
+    /// Takes the stream of LISTEN notifications (once; `None` afterwards). The client's
+    /// task reads all the time, so notifications arrive even while no query runs.
+    pub fn notification_stream(&self) -> Option<crate::notify::NotificationStream> {
+        self.shared.notifications.lock().ok()?.take()
+    }
+
+    /// `LISTEN` on a channel (quoted).
+    pub async fn listen(&self, channel: &str) -> Result<()> {
+        self.batch_execute(&format!("LISTEN {}", crate::notify::quote_ident(channel))).await
+    }
+
+    /// `UNLISTEN` a channel (quoted).
+    pub async fn unlisten(&self, channel: &str) -> Result<()> {
+        self.batch_execute(&format!("UNLISTEN {}", crate::notify::quote_ident(channel))).await
+    }
+
+    /// Sends a notification through `pg_notify` (channel and payload as parameters).
+    pub async fn notify(&self, channel: &str, payload: &str) -> Result<()> {
+        self.execute("SELECT pg_notify($1, $2)", &[&channel, &payload]).await.map(drop)
     }
 
     /// Prepares a statement (on the shared connection).
@@ -341,7 +365,9 @@ async fn drive(mut conn: Connection, mut rx: mpsc::Receiver<Request>, max: usize
         }
         tokio::select! {
             biased;
-            msg = conn.read(), if !inflight.is_empty() => {
+            // Always reading, even with nothing in flight, so notifications keep flowing
+            // (and a server that goes away is noticed).
+            msg = conn.read() => {
                 match msg {
                     Ok(m) => {
                         if let Err(e) = route(&mut conn, &mut inflight, m) {

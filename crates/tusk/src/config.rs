@@ -157,8 +157,58 @@ const fn kw_no_env(name: &'static str) -> Keyword {
     }
 }
 
+/// Parses a duration as tusk's timeouts and the CLI accept it: a number with a unit
+/// (`ms`, `s`, `m`, `h`, `us`), or a bare number of seconds. Fractions are allowed
+/// (`1.5s`). Zero means "no timeout" where a timeout is optional.
+///
+/// ```
+/// use std::time::Duration;
+/// use tusk::config::parse_duration;
+/// assert_eq!(parse_duration("300ms"), Ok(Duration::from_millis(300)));
+/// assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+/// assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+/// assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+/// assert_eq!(parse_duration("10"), Ok(Duration::from_secs(10)));
+/// assert!(parse_duration("soon").is_err());
+/// assert!(parse_duration("-1s").is_err());
+/// ```
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let value: f64 = num.parse().map_err(|_| format!("\"{text}\" is not a duration (try 300ms, 2s or 1m)"))?;
+    let scale = match unit.trim() {
+        "" | "s" | "sec" | "secs" => 1.0,
+        "ms" => 1e-3,
+        "us" | "µs" => 1e-6,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        other => return Err(format!("unknown time unit \"{other}\" (use us, ms, s, m or h)")),
+    };
+    let secs = value * scale;
+    if !secs.is_finite() || secs > 1e9 {
+        return Err(format!("\"{text}\" is too long"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
 /// Default `statement_cache_size`.
 pub const DEFAULT_STATEMENT_CACHE_SIZE: usize = 256;
+
+/// TCP keepalive and user-timeout settings; see [`Config::get_keepalives`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keepalives {
+    /// Whether keepalives are on (`keepalives`, default 1).
+    pub enabled: bool,
+    /// Idle time before the first probe (`keepalives_idle`).
+    pub idle: Option<Duration>,
+    /// Time between probes (`keepalives_interval`).
+    pub interval: Option<Duration>,
+    /// Probes before the connection is considered dead (`keepalives_count`).
+    pub count: Option<u32>,
+    /// How long sent data may stay unacknowledged (`tcp_user_timeout`, Linux).
+    pub user_timeout: Option<Duration>,
+}
 
 /// How the statement cache uses server-side statements (`statement_cache_mode`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -236,6 +286,10 @@ const KEYWORDS: &[Keyword] = &[
     // tusk's own (not libpq's): the per-connection statement cache.
     kw_no_env("statement_cache_size"),
     kw_no_env("statement_cache_mode"),
+    // tusk's own timeouts: durations such as `300ms`, `2s`, `1m` (a bare number is seconds).
+    kw_no_env("query_timeout"),
+    kw_no_env("cancel_timeout"),
+    kw_no_env("auth_timeout"),
 ];
 
 fn lookup(name: &str) -> Option<&'static Keyword> {
@@ -1213,6 +1267,64 @@ impl Config {
         self.params.get(key).cloned()
     }
 
+    /// The default time a query may run before tusk cancels it (`query_timeout`;
+    /// `None`, the default, means no limit).
+    ///
+    /// ```
+    /// let c = tusk::Config::parse("query_timeout=300ms").unwrap();
+    /// assert_eq!(c.get_query_timeout(), Some(std::time::Duration::from_millis(300)));
+    /// ```
+    pub fn get_query_timeout(&self) -> Option<Duration> {
+        self.duration_param("query_timeout").filter(|d| !d.is_zero())
+    }
+
+    /// How long delivering a cancel request may take (`cancel_timeout`, default 10 s).
+    ///
+    /// ```
+    /// assert_eq!(tusk::Config::new().get_cancel_timeout(), std::time::Duration::from_secs(10));
+    /// ```
+    pub fn get_cancel_timeout(&self) -> Duration {
+        self.duration_param("cancel_timeout").filter(|d| !d.is_zero()).unwrap_or(Duration::from_secs(10))
+    }
+
+    /// How long authentication may take once the socket is open (`auth_timeout`; `None`
+    /// means only `connect_timeout` applies).
+    ///
+    /// ```
+    /// let c = tusk::Config::parse("auth_timeout=5s").unwrap();
+    /// assert_eq!(c.get_auth_timeout(), Some(std::time::Duration::from_secs(5)));
+    /// ```
+    pub fn get_auth_timeout(&self) -> Option<Duration> {
+        self.duration_param("auth_timeout").filter(|d| !d.is_zero())
+    }
+
+    fn duration_param(&self, key: &str) -> Option<Duration> {
+        self.params.get(key).and_then(|v| parse_duration(v).ok())
+    }
+
+    /// TCP keepalive settings as libpq names them: `keepalives` (default on),
+    /// `keepalives_idle`, `keepalives_interval` (seconds), `keepalives_count`, and
+    /// `tcp_user_timeout` (milliseconds). `None` for a value means the OS default.
+    ///
+    /// ```
+    /// let c = tusk::Config::parse("keepalives_idle=30 keepalives_count=3").unwrap();
+    /// let k = c.get_keepalives();
+    /// assert!(k.enabled);
+    /// assert_eq!(k.idle, Some(std::time::Duration::from_secs(30)));
+    /// assert_eq!(k.count, Some(3));
+    /// ```
+    pub fn get_keepalives(&self) -> Keepalives {
+        let int = |k: &str| self.params.get(k).and_then(|v| v.trim().parse::<i64>().ok());
+        let secs = |k: &str| int(k).filter(|v| *v > 0).map(|v| Duration::from_secs(v as u64));
+        Keepalives {
+            enabled: int("keepalives").is_none_or(|v| v != 0),
+            idle: secs("keepalives_idle"),
+            interval: secs("keepalives_interval"),
+            count: int("keepalives_count").filter(|v| *v > 0).map(|v| v as u32),
+            user_timeout: int("tcp_user_timeout").filter(|v| *v > 0).map(|v| Duration::from_millis(v as u64)),
+        }
+    }
+
     /// How many prepared statements the connection caches per SQL text
     /// (`statement_cache_size`, default 256; 0 disables the cache).
     ///
@@ -1753,6 +1865,9 @@ fn check_value(key: &'static str, value: &str) -> Result<(), ConfigError> {
             )),
         },
         "statement_cache_mode" => one_of(key, value, &["named", "unnamed"]),
+        "query_timeout" | "cancel_timeout" | "auth_timeout" => parse_duration(value).map(drop).map_err(|why| {
+            ConfigError::for_key(key, format!("invalid {key} \"{value}\": {why}"))
+        }),
         _ => Ok(()),
     }
 }
@@ -2138,6 +2253,9 @@ mod tests {
             "replication" => "database",
             "statement_cache_size" => "100",
             "statement_cache_mode" => "unnamed",
+            "query_timeout" => "300ms",
+            "cancel_timeout" => "5s",
+            "auth_timeout" => "1m",
             other => panic!("no sample for {other}"),
         }
     }

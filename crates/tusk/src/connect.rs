@@ -18,6 +18,7 @@ use crate::error::{DbError, Error, ErrorKind, Result};
 use crate::stream::Stream;
 use bytes::BytesMut;
 use std::collections::HashMap;
+use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tusk_proto::Limits;
@@ -67,7 +68,13 @@ fn describe(t: &Target) -> String {
     }
 }
 
-async fn open(target: &Target) -> Result<Stream> {
+/// Opens the socket a cancel request goes over: same target, same transport
+/// security as the session being cancelled.
+pub(crate) async fn open_for_cancel(config: &Config, target: &Target) -> Result<Stream> {
+    open(config, target).await
+}
+
+async fn open(config: &Config, target: &Target) -> Result<Stream> {
     match &target.host {
         Host::Unix(dir) => {
             #[cfg(unix)]
@@ -100,6 +107,9 @@ async fn open(target: &Target) -> Result<Stream> {
             }
             .map_err(|e| Error::with_source(ErrorKind::Io, format!("cannot connect to {host}:{}", target.port), e))?;
             let _ = stream.set_nodelay(true);
+            apply_keepalives(&stream, config).map_err(|e| {
+                Error::with_source(ErrorKind::Io, "cannot set TCP keepalive options", e)
+            })?;
             Ok(Stream::Tcp(stream))
         }
     }
@@ -108,7 +118,7 @@ async fn open(target: &Target) -> Result<Stream> {
 async fn connect_target(config: &Config, target: &Target) -> Result<Connection> {
     let min = config.get_min_protocol_version();
     let max = config.get_max_protocol_version();
-    match startup(config, target, max).await {
+    match with_auth_timeout(config, startup(config, target, max)).await {
         Err(Startup::VersionRejected(e)) if max > ProtocolVersion::V3_0 && min <= ProtocolVersion::V3_0 => {
             tracing::debug!(target: "tusk::connect", "server rejected protocol {max} ({e}); retrying with 3.0");
             startup(config, target, ProtocolVersion::V3_0)
@@ -116,6 +126,23 @@ async fn connect_target(config: &Config, target: &Target) -> Result<Connection> 
                 .map_err(Startup::into_error)
         }
         r => r.map_err(Startup::into_error),
+    }
+}
+
+/// Bounds the startup exchange by `auth_timeout`, if set.
+async fn with_auth_timeout(
+    config: &Config,
+    fut: impl std::future::Future<Output = Result<Connection, Startup>>,
+) -> Result<Connection, Startup> {
+    match config.get_auth_timeout() {
+        None => fut.await,
+        Some(t) => match tokio::time::timeout(t, fut).await {
+            Ok(r) => r,
+            Err(_) => Err(Startup::Failed(Error::new(
+                ErrorKind::Timeout,
+                format!("authentication did not complete within {t:?} (auth_timeout)"),
+            ))),
+        },
     }
 }
 
@@ -172,7 +199,7 @@ impl Handshake {
 }
 
 async fn startup(config: &Config, target: &Target, version: ProtocolVersion) -> Result<Connection, Startup> {
-    let stream = open(target).await?;
+    let stream = open(config, target).await?;
     let mut hs = Handshake {
         stream,
         read_buf: BytesMut::with_capacity(8192),
@@ -207,6 +234,9 @@ async fn startup(config: &Config, target: &Target, version: ProtocolVersion) -> 
             Host::Unix(d) => d.display().to_string(),
         },
         port: target.port,
+        config: Arc::new(config.clone()),
+        target: target.clone(),
+        cancel_timeout: config.get_cancel_timeout(),
     };
     let mut authenticated = false;
     let mut scram: Option<ScramClient> = None;
@@ -380,6 +410,35 @@ async fn startup(config: &Config, target: &Target, version: ProtocolVersion) -> 
             }
         }
     }
+}
+
+/// Applies libpq's keepalive parameters (`keepalives*`, `tcp_user_timeout`) to a TCP
+/// socket.
+fn apply_keepalives(stream: &TcpStream, config: &Config) -> std::io::Result<()> {
+    let k = config.get_keepalives();
+    let sock = socket2::SockRef::from(stream);
+    sock.set_keepalive(k.enabled)?;
+    if k.enabled {
+        let mut ka = socket2::TcpKeepalive::new();
+        if let Some(idle) = k.idle {
+            ka = ka.with_time(idle);
+        }
+        #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
+        {
+            if let Some(interval) = k.interval {
+                ka = ka.with_interval(interval);
+            }
+            if let Some(count) = k.count {
+                ka = ka.with_retries(count);
+            }
+        }
+        sock.set_tcp_keepalive(&ka)?;
+    }
+    #[cfg(target_os = "linux")]
+    if let Some(t) = k.user_timeout {
+        sock.set_tcp_user_timeout(Some(t))?;
+    }
+    Ok(())
 }
 
 fn password<'c>(config: &'c Config, method: &str) -> Result<&'c [u8]> {

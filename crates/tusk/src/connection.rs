@@ -19,12 +19,14 @@ use crate::row::{Column, Row};
 use crate::statement::{CloseQueue, Statement};
 use crate::stream::Stream;
 use bytes::{Buf, BytesMut};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use crate::cancel::CancelToken;
 use std::task::{Context, Poll};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tusk_proto::backend::{BackendMessage, TransactionStatus};
@@ -103,6 +105,10 @@ pub(crate) struct SessionInfo {
     pub(crate) params: HashMap<String, String>,
     pub(crate) host: String,
     pub(crate) port: u16,
+    /// Where and how this session was opened, for cancel requests.
+    pub(crate) config: Arc<Config>,
+    pub(crate) target: crate::config::Target,
+    pub(crate) cancel_timeout: std::time::Duration,
 }
 
 static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
@@ -140,11 +146,16 @@ pub struct Connection {
     tx_status: TransactionStatus,
     info: SessionInfo,
     notice_handler: NoticeHandler,
-    notifications: VecDeque<Notification>,
-    notifications_dropped: u64,
+    pub(crate) notifications: crate::notify::NotificationQueue,
     close_queue: CloseQueue,
     next_statement: u64,
     pub(crate) cache: StatementCache,
+    /// Set when a notification was queued; lets a waiter stop reading.
+    notified: bool,
+    /// SQL owed by dropped transactions (ROLLBACK …), sent before the next request.
+    owed: Vec<String>,
+    cancel_state: Arc<CancelState>,
+    query_timeout: Option<Duration>,
     pub(crate) type_cache: crate::type_resolver::TypeCache,
     id: u64,
     ranges: Vec<Option<Range<usize>>>,
@@ -225,6 +236,9 @@ impl Connection {
     }
 
     pub(crate) fn from_parts(stream: Stream, read_buf: BytesMut, limits: Limits, info: SessionInfo) -> Connection {
+        let cancel_state =
+            Arc::new(CancelState { token: CancelToken::for_session(&info), spawned: std::sync::Mutex::new(None) });
+        let query_timeout = info.config.get_query_timeout();
         Connection {
             stream,
             read_buf,
@@ -236,10 +250,13 @@ impl Connection {
             tx_status: TransactionStatus::Idle,
             info,
             notice_handler: default_notice_handler(),
-            notifications: VecDeque::new(),
-            notifications_dropped: 0,
+            notifications: crate::notify::NotificationQueue::new(MAX_QUEUED_NOTIFICATIONS),
             close_queue: Arc::new(std::sync::Mutex::new(Vec::new())),
             next_statement: 0,
+            notified: false,
+            owed: Vec::new(),
+            cancel_state,
+            query_timeout,
             cache: StatementCache::new(DEFAULT_STATEMENT_CACHE_SIZE, StatementCacheMode::Named),
             type_cache: Default::default(),
             id: NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed),
@@ -301,6 +318,10 @@ impl Connection {
         self.info.port
     }
 
+    pub(crate) fn session(&self) -> &SessionInfo {
+        &self.info
+    }
+
     /// The transaction status reported by the last ReadyForQuery.
     pub fn transaction_status(&self) -> TransactionStatus {
         self.tx_status
@@ -328,6 +349,68 @@ impl Connection {
         self.notice_handler = Arc::new(handler);
     }
 
+    /// The keepalive and user-timeout options as actually set on the TCP socket (read
+    /// back from the kernel); `None` for unix-domain sockets.
+    pub fn socket_keepalives(&self) -> Option<crate::config::Keepalives> {
+        self.stream.keepalives()
+    }
+
+    /// Sets a run-time parameter for the session (`SET name = 'value'`), quoting both
+    /// safely. The new value shows in [`Connection::parameter`] when the server reports it.
+    ///
+    /// ```no_run
+    /// # async fn f(conn: &mut tusk::Connection) -> tusk::Result<()> {
+    /// conn.set_param("application_name", "billing worker").await?;
+    /// assert_eq!(conn.parameter("application_name"), Some("billing worker"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_param(&mut self, name: &str, value: &str) -> Result<()> {
+        let literal = format!("'{}'", value.replace('\'', "''"));
+        let sql = format!("SET {} = {literal}", crate::notify::quote_ident(name));
+        if value.contains('\\') {
+            // E'' strings would change backslash meaning; with standard_conforming_strings
+            // (the default since 9.1) a plain literal keeps backslashes as they are.
+            tracing::debug!(target: "tusk::session", "set_param value contains a backslash; sent verbatim");
+        }
+        self.batch_execute(&sql).await
+    }
+
+    /// Sets the time a query may run before tusk cancels it and returns
+    /// [`ErrorKind::Timeout`] (the connection stays usable). `None` removes the limit.
+    /// The default comes from `query_timeout` in the configuration.
+    pub fn set_query_timeout(&mut self, timeout: Option<Duration>) {
+        self.query_timeout = timeout.filter(|d| !d.is_zero());
+    }
+
+    /// The current query timeout.
+    pub fn query_timeout(&self) -> Option<Duration> {
+        self.query_timeout
+    }
+
+    /// Runs `f` with a different query timeout for the requests it makes, then puts the
+    /// previous one back.
+    ///
+    /// ```no_run
+    /// # async fn f(conn: &mut tusk::Connection) -> tusk::Result<()> {
+    /// use std::time::Duration;
+    /// let r = conn
+    ///     .with_query_timeout(Some(Duration::from_millis(200)), async |c| c.execute("SELECT pg_sleep(30)", &[]).await)
+    ///     .await;
+    /// assert_eq!(r.unwrap_err().kind(), tusk::ErrorKind::Timeout);
+    /// # Ok(()) }
+    /// ```
+    pub async fn with_query_timeout<T>(
+        &mut self,
+        timeout: Option<Duration>,
+        f: impl AsyncFnOnce(&mut Connection) -> Result<T>,
+    ) -> Result<T> {
+        let previous = self.query_timeout;
+        self.set_query_timeout(timeout);
+        let r = f(self).await;
+        self.query_timeout = previous;
+        r
+    }
+
     /// How many statements the statement cache holds.
     pub fn cached_statements(&self) -> usize {
         self.cache.len()
@@ -337,16 +420,6 @@ impl Connection {
     /// the next request). Useful after DDL that changes many tables.
     pub fn clear_statement_cache(&mut self) {
         self.cache.clear();
-    }
-
-    /// Takes the notifications received so far, oldest first.
-    pub fn take_notifications(&mut self) -> Vec<Notification> {
-        self.notifications.drain(..).collect()
-    }
-
-    /// How many notifications were dropped because the queue was full.
-    pub fn notifications_dropped(&self) -> u64 {
-        self.notifications_dropped
     }
 
     // ---- Requests -----------------------------------------------------------------
@@ -440,6 +513,16 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn simple_query(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>> {
+        match self.query_timeout {
+            None => self.guarded(|c| c.simple_query_inner(sql)).await,
+            Some(d) => match tokio::time::timeout(d, self.guarded(|c| c.simple_query_inner(sql))).await {
+                Ok(r) => r,
+                Err(_) => Err(self.timed_out(d).await),
+            },
+        }
+    }
+
+    async fn simple_query_inner(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>> {
         self.begin_request().await?;
         frontend::query(&mut self.write_buf, sql).map_err(encode_error)?;
         self.pending_syncs += 1;
@@ -571,6 +654,48 @@ impl Connection {
     /// once. Inside a transaction the error is returned (the transaction is failed
     /// anyway) and the entry is gone for next time.
     async fn run<S: ToStatement + ?Sized>(
+        &mut self,
+        statement: &S,
+        params: Params<'_>,
+        on_row: impl FnMut(Row) -> Result<()>,
+        rows_affected_out: &mut u64,
+    ) -> Result<()> {
+        match self.query_timeout {
+            None => self.guarded(|c| c.run_inner(statement, params, on_row, rows_affected_out)).await,
+            Some(d) => {
+                let fut = self.guarded(|c| c.run_inner(statement, params, on_row, rows_affected_out));
+                match tokio::time::timeout(d, fut).await {
+                    Ok(r) => r,
+                    Err(_) => Err(self.timed_out(d).await),
+                }
+            }
+        }
+    }
+
+    /// Runs a request with cancel-on-drop armed: if the returned future is dropped
+    /// before it completes, a cancel request is sent (from a spawned task) and the next
+    /// request waits for it before resynchronising.
+    async fn guarded<'s, T, F>(&'s mut self, f: impl FnOnce(&'s mut Connection) -> F) -> Result<T>
+    where
+        F: std::future::Future<Output = Result<T>> + 's,
+    {
+        let guard = CancelOnDrop(Some(self.cancel_state.clone()));
+        let r = f(self).await;
+        guard.disarm();
+        r
+    }
+
+    /// After a query timeout: the abandoned request's guard has sent a cancel; read the
+    /// rest of its reply so the connection is usable, and report the timeout.
+    async fn timed_out(&mut self, limit: Duration) -> Error {
+        let message = format!("the query took longer than {limit:?} and was cancelled");
+        match self.begin_request().await {
+            Ok(()) => Error::new(ErrorKind::Timeout, message),
+            Err(e) => Error::with_source(ErrorKind::Timeout, message, e),
+        }
+    }
+
+    async fn run_inner<S: ToStatement + ?Sized>(
         &mut self,
         statement: &S,
         params: Params<'_>,
@@ -782,6 +907,12 @@ impl Connection {
         if !self.write_buf.is_empty() {
             self.flush().await?;
         }
+        // A cancel sent for an abandoned request must reach the server before anything
+        // new is sent, or it could cancel the new request instead.
+        let spawned = self.cancel_state.spawned.lock().ok().and_then(|mut h| h.take());
+        if let Some(handle) = spawned {
+            let _ = handle.await;
+        }
         // Everything still due is discarded here, housekeeping replies included.
         self.stale_syncs = 0;
         while self.pending_syncs > 0 {
@@ -792,6 +923,19 @@ impl Connection {
                     self.flush().await?;
                 }
                 _ => {}
+            }
+        }
+        // Rollbacks owed by dropped transactions go first, as housekeeping whose replies
+        // are discarded; the status then reads Idle again.
+        if !self.owed.is_empty() {
+            let sql = std::mem::take(&mut self.owed).join("; ");
+            frontend::query(&mut self.write_buf, &sql).map_err(encode_error)?;
+            self.pending_syncs += 1;
+            // Read the reply now: the caller may look at the transaction status next.
+            while self.pending_syncs > 0 {
+                if let BackendMessage::ReadyForQuery(s) = self.read().await? {
+                    self.ready(s);
+                }
             }
         }
         let to_close = match self.close_queue.lock() {
@@ -828,6 +972,11 @@ impl Connection {
     fn ready(&mut self, s: TransactionStatus) {
         self.tx_status = s;
         self.pending_syncs = self.pending_syncs.saturating_sub(1);
+    }
+
+    /// Queues SQL to run before the next request (used by `Drop` of a transaction).
+    pub(crate) fn owe_cleanup(&mut self, sql: String) {
+        self.owed.push(sql);
     }
 
     /// Marks the connection broken and returns the error.
@@ -903,6 +1052,38 @@ impl Connection {
         }
     }
 
+    /// Reads until a notification has been queued (nothing else may arrive: call only
+    /// with no request in flight).
+    pub(crate) fn poll_until_notification(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        self.notified = false;
+        loop {
+            match BackendMessage::decode(&mut self.read_buf, &self.limits) {
+                Ok(Some(msg)) => match self.handle_async(msg) {
+                    Ok(Some(other)) => return Poll::Ready(Err(self.fail(unexpected(&other)))),
+                    Ok(None) if self.notified => return Poll::Ready(Ok(())),
+                    Ok(None) => continue,
+                    Err(e) => return Poll::Ready(Err(e)),
+                },
+                Ok(None) => {}
+                Err(e) => return Poll::Ready(Err(self.fail(Error::from(e)))),
+            }
+            if self.read_buf.capacity() - self.read_buf.len() < 4096 {
+                self.read_buf.reserve(READ_CHUNK);
+            }
+            match tokio_util::io::poll_read_buf(Pin::new(&mut self.stream), cx, &mut self.read_buf) {
+                Poll::Ready(Ok(0)) => {
+                    return Poll::Ready(Err(self.fail(Error::new(
+                        ErrorKind::Io,
+                        "the server closed the connection unexpectedly",
+                    ))));
+                }
+                Poll::Ready(Ok(_)) => continue,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(self.fail(Error::io(e)))),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+
     /// Deals with messages that may arrive at any time; returns the others.
     fn handle_async(&mut self, msg: BackendMessage) -> Result<Option<BackendMessage>> {
         match msg {
@@ -910,21 +1091,9 @@ impl Connection {
             BackendMessage::ParameterStatus { name, value } => {
                 self.info.params.insert(name, value);
             }
-            BackendMessage::NotificationResponse {
-                process_id,
-                channel,
-                payload,
-            } => {
-                if self.notifications.len() >= MAX_QUEUED_NOTIFICATIONS {
-                    self.notifications.pop_front();
-                    self.notifications_dropped += 1;
-                    tracing::warn!(target: "tusk::notify", "notification queue full; dropped the oldest");
-                }
-                self.notifications.push_back(Notification {
-                    process_id,
-                    channel,
-                    payload,
-                });
+            BackendMessage::NotificationResponse { process_id, channel, payload } => {
+                self.notifications.push(Notification { process_id, channel, payload });
+                self.notified = true;
             }
             BackendMessage::ErrorResponse(f) if f.get(b'S').is_some_and(|s| s == "FATAL" || s == "PANIC") => {
                 // The server ends the session after a FATAL error.
@@ -942,6 +1111,38 @@ impl Connection {
             }
         }
         Ok(None)
+    }
+}
+
+/// The connection's cancel token, and the cancel task started for an abandoned request.
+pub(crate) struct CancelState {
+    pub(crate) token: CancelToken,
+    pub(crate) spawned: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+/// Armed while a request runs; if dropped armed (the request's future was dropped),
+/// sends a cancel from a spawned task.
+struct CancelOnDrop(Option<Arc<CancelState>>);
+
+impl CancelOnDrop {
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        let Some(state) = self.0.take() else { return };
+        let Ok(rt) = tokio::runtime::Handle::try_current() else { return };
+        let token = state.token.clone();
+        let handle = rt.spawn(async move {
+            if let Err(e) = token.cancel().await {
+                tracing::warn!(target: "tusk::cancel", "could not cancel an abandoned query: {e}");
+            }
+        });
+        if let Ok(mut slot) = state.spawned.lock() {
+            *slot = Some(handle);
+        }
     }
 }
 

@@ -49,6 +49,8 @@ pub enum ErrorKind {
     Cancelled,
     /// A connection pool could not provide a connection.
     Pool,
+    /// A bounded queue was full and something had to be refused (e.g. notifications).
+    Overflow,
 }
 
 impl fmt::Display for ErrorKind {
@@ -66,6 +68,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Closed => "connection closed",
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::Pool => "pool error",
+            ErrorKind::Overflow => "queue overflow",
         })
     }
 }

@@ -32,30 +32,44 @@
 #![warn(missing_docs)]
 
 mod cache;
+mod cancel;
 mod client;
 pub mod config;
 mod connect;
 mod connection;
 mod copy;
 mod error;
+mod notify;
+mod from_row;
 pub mod pipeline;
 mod row;
 mod row_stream;
 mod statement;
+pub mod transaction;
 mod stream;
 mod type_resolver;
 
 pub use client::{Client, ClientOptions, ClientStatement};
+pub use cancel::{CancelToken, DEFAULT_CANCEL_TIMEOUT};
 pub use config::Config;
+pub use notify::{NotificationStream, quote_ident};
 pub use connection::{
     AuthMethod, Connection, MAX_QUEUED_NOTIFICATIONS, NoticeHandler, Notification, Params, SimpleQueryMessage,
     ToStatement,
 };
 pub use copy::{BinaryCopyInWriter, BinaryCopyOutReader, BinaryRow, CopyIn, CopyOut};
 pub use error::{DbError, Error, ErrorKind, Result};
+pub use from_row::FromRow;
+#[doc(hidden)]
+pub use from_row::__private;
+/// Derive macros (feature `derive`, on by default): `FromRow` for structs read from rows,
+/// `ToSql`/`FromSql` for enums, composite types and domain newtypes. See [`tusk_macros`].
+#[cfg(feature = "derive")]
+pub use tusk_macros::{FromRow, FromSql, ToSql};
 pub use row::{Column, Row, RowIndex};
 pub use row_stream::{Portal, RowStream};
 pub use statement::Statement;
+pub use transaction::Transaction;
 pub use tusk_proto::backend::TransactionStatus;
 pub use tusk_proto::frontend::ProtocolVersion;
 

@@ -20,6 +20,29 @@ pub(crate) enum Stream {
 }
 
 impl Stream {
+    /// Reads the TCP keepalive options back from the socket.
+    pub(crate) fn keepalives(&self) -> Option<crate::config::Keepalives> {
+        let tcp = match self {
+            Stream::Tcp(s) => s,
+            #[cfg(unix)]
+            Stream::Unix(_) => return None,
+            #[allow(unreachable_patterns)]
+            _ => return None,
+        };
+        let sock = socket2::SockRef::from(tcp);
+        let enabled = sock.keepalive().ok()?;
+        #[cfg(target_os = "linux")]
+        let (idle, interval, count, user_timeout) = (
+            sock.keepalive_time().ok(),
+            sock.keepalive_interval().ok(),
+            sock.keepalive_retries().ok(),
+            sock.tcp_user_timeout().ok().flatten(),
+        );
+        #[cfg(not(target_os = "linux"))]
+        let (idle, interval, count, user_timeout) = (None, None, None, None);
+        Some(crate::config::Keepalives { enabled, idle, interval, count, user_timeout })
+    }
+
     pub(crate) fn is_unix(&self) -> bool {
         match self {
             Stream::Tcp(_) => false,

@@ -9,18 +9,22 @@
 //!
 //! ## The lookup
 //!
-//! One simple-query round trip per level of nesting, three statements in it:
+//! One statement, prepared (named) on first use and kept for the connection's life, run
+//! once per level of nesting with the OIDs as an `oid[]` parameter. It reads, as one
+//! `UNION ALL` result:
 //!
 //! - `pg_type` joined with `pg_namespace` (name, schema, `typtype`, `typelem`, `typlen`,
-//!   `typbasetype`, `typrelid`) and `pg_range` (a range's `rngsubtype`; for a multirange,
-//!   the range whose `rngmultitypid` it is — PostgreSQL 14 and later);
+//!   `typbasetype`) and `pg_range` (a range's `rngsubtype`; for a multirange, the range
+//!   whose `rngmultitypid` it is — PostgreSQL 14 and later);
 //! - `pg_attribute` for composite fields, in `attnum` order, without dropped columns;
 //! - `pg_enum` for enum labels, in `enumsortorder` order.
 //!
 //! The OIDs those rows refer to (element, base, subtype, range and field types) that are
 //! neither built in nor known are looked up in the next round, until nothing is missing.
-//! The catalog queries use the simple query protocol, whose results are text and whose
-//! columns are not resolved, so a lookup never recurses into another lookup.
+//! The lookup's own parameter and columns are built-in types, so preparing it never needs
+//! a lookup (no recursion). It is a *named* statement on purpose: a simple query or a Parse
+//! of the unnamed statement would destroy an unnamed statement that is waiting for its
+//! Bind while its types are being resolved.
 //!
 //! A type is an array when `typelem` is set and `typlen` is −1 (as PostgreSQL's own
 //! `IsTrueArrayType`); base types such as `point` that have a `typelem` but a fixed length
@@ -52,8 +56,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::connection::{Connection, SimpleQueryMessage};
+use crate::connection::Connection;
 use crate::error::{Error, ErrorKind, Result};
+use crate::row::Row;
+use crate::statement::Statement;
 use tusk_proto::backend::BackendMessage;
 use tusk_types::{Field, Kind, Type};
 
@@ -71,12 +77,20 @@ const MAX_DEPTH: usize = 32;
 #[derive(Debug, Default)]
 pub(crate) struct TypeCache {
     types: HashMap<u32, Type>,
+    /// The prepared catalog lookup, once prepared.
+    lookup: Option<Statement>,
 }
 
 impl TypeCache {
     /// Whether a message tells that cached descriptions may be stale (see the module
     /// docs); if so the cache is emptied and `true` returned.
     pub(crate) fn observe(&mut self, msg: &BackendMessage) -> bool {
+        if let BackendMessage::CommandComplete { tag } = msg
+            && (tag.starts_with("DISCARD") || tag.starts_with("DEALLOCATE"))
+        {
+            // The prepared lookup may be gone.
+            self.lookup = None;
+        }
         if self.types.is_empty() {
             return false;
         }
@@ -201,16 +215,12 @@ impl Connection {
     /// Looks `oids` up in the catalogs, with everything they refer to, and caches them.
     async fn load_types(&mut self, mut pending: Vec<u32>) -> Result<()> {
         let mut catalog = Catalog::default();
-        let with_multiranges = self.server_version_num().is_none_or(|v| v >= 14);
         for _ in 0..MAX_ROUNDS {
             if pending.is_empty() {
                 break;
             }
-            let sql = catalog_query(&pending, with_multiranges);
-            // `simple_query` does not resolve column types, so this cannot recurse; the box
-            // keeps the future's size independent of that.
-            let messages = Box::pin(self.simple_query(&sql)).await?;
-            read_catalog_rows(&messages, &mut catalog)?;
+            let rows = self.run_lookup(&pending).await?;
+            read_catalog_rows(&rows, &mut catalog)?;
             let mut next = Vec::new();
             for &oid in &pending {
                 let Some(row) = catalog.rows.get(&oid) else {
@@ -240,6 +250,33 @@ impl Connection {
         }
         Ok(())
     }
+
+    /// Runs the catalog lookup for `oids`, preparing it first if needed. A lookup
+    /// statement that vanished (`DISCARD ALL` by SQL we did not see) is prepared again.
+    async fn run_lookup(&mut self, oids: &[u32]) -> Result<Vec<Row>> {
+        let oids: Vec<u32> = oids.to_vec();
+        for attempt in 0..2 {
+            let stmt = match &self.type_cache.lookup {
+                Some(stmt) => stmt.clone(),
+                None => {
+                    let sql = catalog_query(self.server_version_num().is_none_or(|v| v >= 14));
+                    // Boxed: preparing resolves the statement's own (built-in) types, which
+                    // never comes back here, but the future type would otherwise be recursive.
+                    let stmt = Box::pin(self.prepare_typed(&sql, &[Type::OID_ARRAY])).await?;
+                    self.type_cache.lookup = Some(stmt.clone());
+                    stmt
+                }
+            };
+            match Box::pin(self.query(&stmt, &[&oids])).await {
+                Err(e) if attempt == 0 && e.code() == Some("26000") => self.type_cache.lookup = None,
+                other => return other,
+            }
+        }
+        Err(Error::new(
+            ErrorKind::Protocol,
+            "the type lookup statement keeps disappearing",
+        ))
+    }
 }
 
 /// Whether `oid` must be looked up: not built in (and not 0, "no type").
@@ -247,33 +284,35 @@ fn needs_lookup(oid: u32) -> bool {
     oid != 0 && !Type::from_oid(oid).is_builtin()
 }
 
-/// The three catalog statements for `oids`, each row tagged with its kind.
-fn catalog_query(oids: &[u32], with_multiranges: bool) -> String {
-    let list = oids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+/// The catalog lookup: one row per type (`t`), composite field (`a`) and enum label
+/// (`e`) for the OIDs in `$1`, fields and labels in their order.
+fn catalog_query(with_multiranges: bool) -> String {
     let (multirange_col, multirange_join) = if with_multiranges {
         (
             "COALESCE(mr.rngtypid, 0)",
             " LEFT JOIN pg_catalog.pg_range mr ON mr.rngmultitypid = t.oid",
         )
     } else {
-        ("0", "")
+        ("0::oid", "")
     };
     format!(
-        "SELECT 't', t.oid, t.typname, n.nspname, t.typtype, t.typelem, t.typlen, t.typbasetype, \
-                COALESCE(r.rngsubtype, 0), {multirange_col} \
+        "SELECT 't'::text AS kind, t.oid, t.typname::text AS name, n.nspname::text AS schema, t.typtype::text AS typtype, \
+                t.typelem AS elem, t.typlen AS len, t.typbasetype AS base, COALESCE(r.rngsubtype, 0) AS subtype, \
+                {multirange_col} AS multirange_of, 0::float8 AS ord \
          FROM pg_catalog.pg_type t \
          JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
          LEFT JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid{multirange_join} \
-         WHERE t.oid IN ({list}); \
-         SELECT 'a', t.oid, a.attname, a.atttypid \
+         WHERE t.oid = ANY($1) \
+         UNION ALL \
+         SELECT 'a', t.oid, a.attname::text, NULL, NULL, a.atttypid, NULL, NULL, NULL, NULL, a.attnum::float8 \
          FROM pg_catalog.pg_type t \
          JOIN pg_catalog.pg_attribute a ON a.attrelid = t.typrelid \
-         WHERE t.oid IN ({list}) AND t.typrelid <> 0 AND a.attnum > 0 AND NOT a.attisdropped \
-         ORDER BY t.oid, a.attnum; \
-         SELECT 'e', e.enumtypid, e.enumlabel \
+         WHERE t.oid = ANY($1) AND t.typrelid <> 0 AND a.attnum > 0 AND NOT a.attisdropped \
+         UNION ALL \
+         SELECT 'e', e.enumtypid, e.enumlabel::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, e.enumsortorder::float8 \
          FROM pg_catalog.pg_enum e \
-         WHERE e.enumtypid IN ({list}) \
-         ORDER BY e.enumtypid, e.enumsortorder"
+         WHERE e.enumtypid = ANY($1) \
+         ORDER BY kind, oid, ord"
     )
 }
 
@@ -285,35 +324,30 @@ fn bad_catalog_row(what: &str) -> Error {
 }
 
 /// Adds the rows of one lookup round to `catalog`.
-fn read_catalog_rows(messages: &[SimpleQueryMessage], catalog: &mut Catalog) -> Result<()> {
-    for m in messages {
-        let SimpleQueryMessage::Row(row) = m else {
-            continue;
-        };
-        let text = |i: usize| -> Result<&str> { row.get::<&str>(i) };
-        let oid = |i: usize| -> Result<u32> { text(i)?.parse().map_err(|_| bad_catalog_row("an OID")) };
-        match text(0)? {
+fn read_catalog_rows(rows: &[Row], catalog: &mut Catalog) -> Result<()> {
+    for row in rows {
+        let oid: u32 = row.get("oid")?;
+        let name: String = row.get("name")?;
+        match row.get::<&str>("kind")? {
             "t" => {
-                let typtype = text(4)?.bytes().next().ok_or_else(|| bad_catalog_row("typtype"))?;
+                let typtype: &str = row.get("typtype")?;
+                let typtype = typtype.bytes().next().ok_or_else(|| bad_catalog_row("typtype"))?;
                 catalog.rows.insert(
-                    oid(1)?,
+                    oid,
                     TypeRow {
-                        name: text(2)?.to_owned(),
-                        schema: text(3)?.to_owned(),
+                        name,
+                        schema: row.get("schema")?,
                         typtype,
-                        elem: oid(5)?,
-                        len: text(6)?.parse().map_err(|_| bad_catalog_row("typlen"))?,
-                        base: oid(7)?,
-                        subtype: oid(8)?,
-                        multirange_of: oid(9)?,
+                        elem: row.get("elem")?,
+                        len: row.get("len")?,
+                        base: row.get("base")?,
+                        subtype: row.get("subtype")?,
+                        multirange_of: row.get("multirange_of")?,
                     },
                 );
             }
-            "a" => {
-                let field = (text(2)?.to_owned(), oid(3)?);
-                catalog.fields.entry(oid(1)?).or_default().push(field);
-            }
-            "e" => catalog.labels.entry(oid(1)?).or_default().push(text(2)?.to_owned()),
+            "a" => catalog.fields.entry(oid).or_default().push((name, row.get("elem")?)),
+            "e" => catalog.labels.entry(oid).or_default().push(name),
             other => return Err(bad_catalog_row(other)),
         }
     }
@@ -490,9 +524,7 @@ mod tests {
 
     #[test]
     fn query_text() {
-        let q = catalog_query(&[16_385, 16_390], true);
-        assert!(q.contains("IN (16385,16390)"));
-        assert!(q.contains("rngmultitypid"));
-        assert!(!catalog_query(&[1], false).contains("rngmultitypid"));
+        assert!(catalog_query(true).contains("rngmultitypid"));
+        assert!(!catalog_query(false).contains("rngmultitypid"));
     }
 }

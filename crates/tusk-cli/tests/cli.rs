@@ -141,3 +141,58 @@ fn demo_starts_its_own_cluster_when_none_is_configured() {
     );
     assert!(!out.contains("✗"), "{out}");
 }
+
+#[test]
+fn query_timeout_cancels_a_long_query() {
+    for cluster in shared_clusters() {
+        let conn = cluster.conninfo(Role::Trust, Transport::Tcp, "postgres");
+        let started = std::time::Instant::now();
+        let (ok, _, err) = tusk(&["query", &conn, "-c", "SELECT pg_sleep(30)", "--timeout", "300ms"]);
+        assert!(!ok);
+        assert!(err.contains("timeout") || err.contains("longer than"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        let (ok, _, err) = tusk(&["query", &conn, "-c", "SELECT 1", "--timeout", "soon"]);
+        assert!(!ok);
+        assert!(err.contains("soon"), "{err}");
+    }
+}
+
+#[test]
+fn listen_prints_notifications_as_json_lines() {
+    use std::io::{BufRead, BufReader};
+    for cluster in shared_clusters() {
+        let conn = cluster.conninfo(Role::Trust, Transport::Unix, "postgres");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tusk"))
+            .args(["listen", &conn, "Mixed Case", "other"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        assert!(line.contains("listening on 2 channel"), "{line}");
+        for (ch, payload) in [("Mixed Case", "one"), ("other", "two \"quoted\""), ("unheard", "x"), ("Mixed Case", "three")] {
+            cluster.psql(&format!("SELECT pg_notify('{ch}', '{payload}')")).unwrap();
+        }
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut got = Vec::new();
+        for _ in 0..3 {
+            let mut l = String::new();
+            out.read_line(&mut l).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&l).unwrap();
+            got.push((v["channel"].as_str().unwrap().to_string(), v["payload"].as_str().unwrap().to_string()));
+            assert!(v["process_id"].as_i64().unwrap() > 0);
+        }
+        child.kill().unwrap();
+        let _ = child.wait();
+        assert_eq!(
+            got,
+            vec![
+                ("Mixed Case".to_string(), "one".to_string()),
+                ("other".to_string(), "two \"quoted\"".to_string()),
+                ("Mixed Case".to_string(), "three".to_string())
+            ]
+        );
+    }
+}

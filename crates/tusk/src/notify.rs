@@ -63,7 +63,7 @@ impl NotificationQueue {
 
     pub(crate) fn take_stream(&mut self) -> Option<NotificationStream> {
         let rx = self.rx.take()?;
-        Some(NotificationStream { rx, dropped: self.dropped.clone(), reported: self.dropped() })
+        Some(NotificationStream { rx, dropped: self.dropped.clone(), reported: 0 })
     }
 }
 
@@ -174,5 +174,47 @@ impl Connection {
             Ok(r) => r.map(|_| self.notifications.try_pop()),
             Err(_) => Ok(self.notifications.try_pop()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(i: i32) -> Notification {
+        Notification { process_id: i, channel: "c".into(), payload: i.to_string() }
+    }
+
+    #[tokio::test]
+    async fn overflow_is_counted_and_reported_in_the_stream() {
+        let mut q = NotificationQueue::new(3);
+        for i in 0..5 {
+            q.push(n(i));
+        }
+        assert_eq!(q.dropped(), 2);
+        let mut s = q.take_stream().unwrap();
+        assert!(q.take_stream().is_none());
+        // Everything refused before the stream was taken is reported first.
+        let e = s.next().await.unwrap().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Overflow);
+        assert!(e.to_string().contains("2 notification"), "{e}");
+        for i in 0..3 {
+            assert_eq!(s.next().await.unwrap().unwrap().process_id, i);
+        }
+        q.push(n(7));
+        q.push(n(8));
+        q.push(n(9));
+        q.push(n(10)); // refused
+        let e = s.next().await.unwrap().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Overflow);
+        assert!(e.to_string().contains("1 notification"), "{e}");
+        assert_eq!(s.next().await.unwrap().unwrap().process_id, 7);
+    }
+
+    #[test]
+    fn identifiers_are_quoted() {
+        assert_eq!(quote_ident("plain"), "\"plain\"");
+        assert_eq!(quote_ident("Mixed Case"), "\"Mixed Case\"");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
     }
 }

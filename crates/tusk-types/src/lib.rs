@@ -29,13 +29,16 @@
 //! only for the types whose layout a client knows;
 //! [`Type::binary_supported`] says which types tusk-types decodes in binary.
 //! A client therefore asks for binary results for those columns and text for
-//! the rest — every type has a text form, and `String` decodes any of them.
+//! the rest — every type has a text form, and `String` decodes any of them
+//! (a binary `numeric`, date, time, network, geometric or text-search value
+//! is printed as the server would print it; `timestamptz` in UTC).
 //!
 //! For parameters, [`ToSql::format`] says which format a value is encoded in.
 //! Numbers, booleans and bytes are always binary. Strings are binary for the
-//! textual types and *text* for a type without binary support, so that
-//! `"12.50"` can be bound to a `numeric` parameter or `"2024-01-31"` to a
-//! `date`: the server parses the text as if it had been typed in SQL.
+//! textual types and *text* for the others (except the numbers, booleans,
+//! `bytea` and `uuid`, which want their Rust types), so that `"12.50"` can be
+//! bound to a `numeric` parameter or `"2024-01-31"` to a `date`: the server
+//! parses the text as if it had been typed in SQL.
 //!
 //! # NULL
 //!
@@ -57,15 +60,70 @@
 //! | `u32` | `oid`, `regproc`, `regclass`, `regtype` and the other `reg*` types, `xid`, `cid` |
 //! | `f32` | `float4` (`real`) |
 //! | `f64` | `float8` (`double precision`) |
-//! | `String`, `&str`, `Cow<str>` | `text`, `varchar`, `bpchar`, `name`, `unknown`, `json`, `jsonb`, `xml`, `refcursor`; in text format any type |
+//! | `String`, `&str`, `Cow<str>` | `text`, `varchar`, `bpchar`, `name`, `unknown`, `json`, `jsonb`, `jsonpath`, `xml`, `refcursor`; in text format any type |
 //! | `Vec<u8>`, `&[u8]`, `Cow<[u8]>` | `bytea` |
 //! | `[u8; 16]`, `uuid::Uuid` (feature `with-uuid`) | `uuid` |
+//! | [`PgNumeric`]; `rust_decimal::Decimal`, `bigdecimal::BigDecimal` (features `with-rust_decimal`, `with-bigdecimal`) | `numeric` |
+//! | [`PgMoney`] | `money` |
+//! | [`PgDate`]; `chrono::NaiveDate`, `time::Date`, `jiff::civil::Date` | `date` |
+//! | [`PgTime`]; `chrono::NaiveTime`, `time::Time`, `jiff::civil::Time` | `time` |
+//! | [`PgTimeTz`] | `timetz` |
+//! | [`PgTimestamp`], `SystemTime` | `timestamp`, `timestamptz` |
+//! | `chrono::NaiveDateTime`, `time::PrimitiveDateTime`, `jiff::civil::DateTime` | `timestamp` |
+//! | `chrono::DateTime<Utc>`, `DateTime<FixedOffset>`, `time::OffsetDateTime`, `jiff::Timestamp` | `timestamptz` |
+//! | [`PgInterval`] | `interval` |
+//! | [`PgInet`], `IpAddr` (a host: `/32`, `/128`), `cidr::IpInet` | `inet` |
+//! | [`PgCidr`], `cidr::IpCidr` | `cidr` |
+//! | `ipnet::IpNet` | `inet`, `cidr` |
+//! | [`PgMacAddr`], `eui48::MacAddress` | `macaddr` |
+//! | [`PgMacAddr8`] | `macaddr8` |
+//! | [`PgBitVec`], `bit_vec::BitVec` | `bit`, `varbit` |
+//! | [`PgPoint`], [`PgLine`], [`PgLSeg`], [`PgBox`], [`PgPath`], [`PgPolygon`], [`PgCircle`]; `geo_types` `Point`, `Line`, `Rect`, `LineString`, `Polygon` | `point`, `line`, `lseg`, `box`, `path`, `polygon`, `circle` |
+//! | [`PgTsVector`], [`PgTsQuery`] | `tsvector`, `tsquery` |
+//! | [`PgLsn`] | `pg_lsn` |
+//! | [`PgSnapshot`] | `pg_snapshot`, `txid_snapshot` |
+//! | [`PgInt2Vector`], [`PgOidVector`] | `int2vector`, `oidvector` |
+//! | `serde_json::Value`, `Json<T>` (feature `with-serde_json`) | `json`, `jsonb` |
+//! | `()` | `void` |
+//!
+//! The third-party types need their feature: `with-chrono`, `with-time`,
+//! `with-jiff`, `with-ipnet`, `with-cidr`, `with-eui48`, `with-bit-vec`,
+//! `with-geo-types`. A Rust value PostgreSQL cannot hold (a date before
+//! 4713 BC) is a [`ValueOutOfRange`] error when sent; a value the Rust type
+//! cannot hold (`infinity` as a `chrono::NaiveDate`, `NaN` as a `Decimal`)
+//! is a [`DecodeError`] when read.
 //! | `Option<T>` | `T`'s types, with `NULL` as `None` |
 //! | `&T`, `Box<T>`, `Arc<T>`, `Rc<T>` (parameters) | `T`'s types |
 //!
 //! The conversions are strict: an `i64` does not accept an `int4` column or
 //! parameter, because a silent narrowing or widening is a bug waiting for the
 //! value that does not fit. Ask the server to cast instead (`$1::int8`).
+//!
+//! # Containers and types created in a database
+//!
+//! | Rust | PostgreSQL |
+//! | --- | --- |
+//! | `Vec<T>`, `&[T]` (parameters), `Vec<Option<T>>` | one-dimensional arrays of `T`'s types (`int4[]`, `text[]`, …) |
+//! | [`PgArray<T>`] | arrays of any dimensions and lower bounds (`'[0:1][1:2]={{1,2},{3,4}}'`) |
+//! | [`PgRange<T>`] | `int4range`, `int8range`, `numrange`, `tsrange`, `tstzrange`, `daterange`, `CREATE TYPE … AS RANGE` |
+//! | [`PgMultirange<T>`] | `int4multirange`, … (PostgreSQL 14+) |
+//! | [`PgRecord`] | `record` (anonymous rows) and any composite type |
+//! | `#[derive(ToSql, FromSql)]` struct | a composite type, field by field by name |
+//! | `#[derive(ToSql, FromSql)]` C-like enum, or `String` | an enum type |
+//! | `#[derive(ToSql, FromSql)]` `#[tusk(transparent)]` newtype, or the base type's Rust type | a domain |
+//! | `HashMap<String, Option<String>>`, `BTreeMap<String, Option<String>>` | `hstore` |
+//! | `String`, `&str` | `citext` |
+//! | [`PgLtree`], `String` | `ltree` |
+//! | [`PgVector`], [`PgHalfVec`], [`PgSparseVec`] | pgvector's `vector`, `halfvec`, `sparsevec` |
+//!
+//! A container converts in the format its parts do: an `int4[]` is binary, a
+//! `numeric[]` bound from `&str` elements is sent as text. Element, bound and
+//! field types come from the [`Type`]'s [`Kind`]; for types created in a
+//! database a client looks them up in the catalogs ([`Type::new_custom`]).
+//! Decoded element types must own their data (`Vec<String>`, not
+//! `Vec<&str>`): text elements may need unescaping. The modules of each
+//! container teach its wire formats: see [`PgArray`], [`PgRange`],
+//! [`PgMultirange`], [`PgRecord`] and [`custom`].
 //!
 //! # Example
 //!
@@ -109,7 +167,67 @@ mod impls;
 mod types;
 
 pub use error::{DecodeError, DecodeErrorKind, ValueTooLarge, WasNull, WrongType};
-pub use types::{Oid, Type};
+pub use impls::array::{ArrayShapeError, Dim, MAX_DIMS, PgArray};
+pub use impls::composite::PgRecord;
+pub use impls::extension::{PgHalfVec, PgLtree, PgSparseVec, PgVector};
+pub use impls::multirange::PgMultirange;
+pub use impls::range::PgRange;
+pub use types::{Field, Kind, Oid, Type};
+
+/// The `bytes` crate, whose [`bytes::BytesMut`] [`ToSql::to_sql`] writes into
+/// (re-exported so that implementations, derived ones included, can name it).
+pub use bytes;
+
+/// `#[derive(ToSql)]` and `#[derive(FromSql)]` (feature `derive`): C-like enums as
+/// PostgreSQL enums, structs as composite types, `#[tusk(transparent)]` newtypes as their
+/// field. Imported together with the traits of the same names. The generated code names
+/// this crate as `::tusk::types`; without the `tusk` crate, say
+/// `#[tusk(crate = "tusk_types")]`.
+///
+/// ```
+/// use tusk_types::{Format, FromSql, Kind, ToSql, Type};
+///
+/// #[derive(Debug, PartialEq, ToSql, FromSql)]
+/// #[tusk(crate = "tusk_types", rename_all = "lowercase")]
+/// enum Mood {
+///     Sad,
+///     Happy,
+/// }
+///
+/// let mood = Type::new_custom("mood", "public", 16_390, Kind::Enum(vec!["sad".into(), "happy".into()]));
+/// assert_eq!(Mood::from_sql(&mood, Format::Text, b"happy").unwrap(), Mood::Happy);
+/// assert!(Mood::Sad.accepts(&mood));
+/// ```
+#[cfg(feature = "derive")]
+pub use tusk_macros::{FromSql, ToSql};
+
+#[cfg(feature = "with-serde_json")]
+pub use impls::Json;
+pub use impls::{
+    PgBitVec, PgBox, PgCidr, PgCircle, PgDate, PgInet, PgInt2Vector, PgInterval, PgLSeg, PgLine, PgLsn, PgMacAddr,
+    PgMacAddr8, PgMoney, PgNumeric, PgOidVector, PgPath, PgPoint, PgPolygon, PgSnapshot, PgTime, PgTimeTz, PgTimestamp,
+    PgTsLexeme, PgTsPosition, PgTsQuery, PgTsQueryItem, PgTsVector, PgTsWeight, ValueOutOfRange, WithOffset,
+};
+
+/// Conversions for types created in a database: composites, enums and
+/// domains.
+///
+/// The derive macros of `tusk-macros` (re-exported by `tusk`) generate calls
+/// to these helpers; hand-written [`ToSql`] and [`FromSql`] impls for Rust
+/// structs and enums can use them the same way. See the function docs for
+/// examples, and the module docs of the wire formats:
+///
+/// * composites: fields matched by name to the type's declared fields
+///   ([`Kind::Composite`]), in binary (`record_send`) or text (`record_out`);
+/// * enums: the label, the same bytes in both formats;
+/// * domains: converted as their base type ([`Type::base`]).
+pub mod custom {
+    pub use crate::impls::composite::{
+        AcceptsFn, CompositeValues, composite_accepts, composite_accepts_values, composite_fields, composite_format,
+        encode_composite,
+    };
+    pub use crate::impls::enum_::{encode_enum_label, enum_accepts, enum_label, unknown_enum_label};
+}
 
 /// The boxed error conversions return: any error, thread-safe. This crate's
 /// own errors are [`WasNull`], [`WrongType`], [`DecodeError`] and

@@ -7,8 +7,49 @@
 //! `CREATE TYPE` or by extensions (`citext`, `hstore`, enums, composites, …)
 //! get an OID at creation time that differs between databases; they are still
 //! a `Type`, built with [`Type::from_oid`], and simply have no built-in name.
+//!
+//! # Kinds of types
+//!
+//! Besides its OID, a type has a [`Kind`]: a plain (base) type such as `int4`,
+//! or a container built from other types — an array of an element type, a
+//! range of a subtype, a multirange of a range type, a composite (row) type
+//! made of named fields, an enum with its labels, a domain over a base type —
+//! or a pseudo-type such as `record`. The encoders of containers need the
+//! component types: an `int4[]` travels with the OID of `int4` inside it, and
+//! its elements are `int4` values.
+//!
+//! * Built-in containers know their kind statically: `Type::INT4_ARRAY.kind()`
+//!   is `Kind::Array(Type::INT4)`, `Type::INT8_RANGE.kind()` is
+//!   `Kind::Range(Type::INT8)`, `Type::DATE_MULTIRANGE.kind()` is
+//!   `Kind::Multirange(Type::DATE_RANGE)`.
+//! * Types created in a database (enums, composites, domains, ranges, arrays of
+//!   those, types from extensions) are described by a client that looks them
+//!   up in the server's catalogs and builds them with [`Type::new_custom`]: a
+//!   name, a schema, an OID and a [`Kind`]. That description is shared behind
+//!   an `Arc`, so cloning a `Type` stays cheap, and the built-in constants stay
+//!   `const`.
+//!
+//! # Domains
+//!
+//! A domain (`CREATE DOMAIN posint AS int4 CHECK (VALUE > 0)`) has its base
+//! type's wire format exactly. Conversions therefore see through domains, in
+//! two places:
+//!
+//! * a client resolving the type of a column or parameter hands out the
+//!   domain's **base** type (the `tusk` client does this), so `i32` reads a
+//!   `posint` column as it reads `int4`;
+//! * inside containers the domain is kept, because the wire needs its OID (an
+//!   array of `posint` names `posint` as its element type, and the server
+//!   checks it), and the container impls pass [`Type::base`] to the element's
+//!   conversion.
+//!
+//! Implementations of [`ToSql`](crate::ToSql) and [`FromSql`](crate::FromSql)
+//! therefore never see a [`Kind::Domain`] type as their own `ty`, unless a
+//! caller builds one by hand; they can call [`Type::base`] to be safe.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// A PostgreSQL object identifier: an unsigned 32-bit number naming a row in a
 /// system catalog. On the wire, types are named by the OID of their `pg_type`
@@ -41,19 +82,129 @@ pub type Oid = u32;
 /// assert_eq!(custom.oid(), 16_385);
 /// assert_eq!(custom.to_string(), "unknown type (oid 16385)");
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
+///
+/// # Kinds and domains
+///
+/// A type also has a [`Kind`]: base, pseudo, or a container built from other
+/// types (an array of an element type, a range of a subtype, a multirange of
+/// a range type, a composite of fields, an enum of labels, a domain over a
+/// base type). Built-in containers know their kind; a client describes the
+/// others from the catalogs with [`Type::new_custom`].
+///
+/// A domain has its base type's wire format. Clients hand out the **base**
+/// type for a column or parameter of a domain type (so `i32` reads a domain
+/// over `int4`), while containers keep the domain ([`Kind::Domain`]) because
+/// the binary formats carry its OID; the container conversions convert each
+/// element or field as [`Type::base`].
+///
+/// Two `Type`s are equal when they have the same OID and the same
+/// description: a bare [`Type::from_oid`] and a described
+/// [`Type::new_custom`] of the same OID differ. Hashing uses the OID only.
+#[derive(Clone)]
 pub struct Type(Inner);
 
-/// What a [`Type`] knows about itself.
+/// What a [`Type`] knows about itself: its OID, and for a type described at
+/// run time from the server's catalogs (enums, composites, domains, ranges,
+/// extension types) that description behind an `Arc`. The name, kind and
+/// binary support of built-in OIDs come from the table below, which keeps
+/// `Type` cheap to clone and the constants `const`.
+#[derive(Clone)]
+struct Inner {
+    oid: Oid,
+    custom: Option<Arc<CustomType>>,
+}
+
+/// The catalog description of a type that is not built in.
+#[derive(Debug, PartialEq, Eq)]
+struct CustomType {
+    name: String,
+    schema: String,
+    kind: Kind,
+}
+
+/// What sort of type a [`Type`] is, with the types it is built from.
 ///
-/// Today a type is its OID and nothing more: the name, element type and
-/// binary support of built-in OIDs come from the table below. Types described
-/// at run time from the server's catalog (enums, composites, domains, types
-/// from extensions) will become another variant holding an `Arc` of that
-/// description, which keeps `Type` cheap to clone and the constants `const`.
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum Inner {
-    Oid(Oid),
+/// ```
+/// use tusk_types::{Kind, Type};
+///
+/// assert_eq!(Type::INT4.kind(), &Kind::Simple);
+/// assert_eq!(Type::TEXT_ARRAY.kind(), &Kind::Array(Type::TEXT));
+/// assert_eq!(Type::NUM_RANGE.kind(), &Kind::Range(Type::NUMERIC));
+/// assert_eq!(Type::INT4_MULTIRANGE.kind(), &Kind::Multirange(Type::INT4_RANGE));
+/// assert_eq!(Type::RECORD.kind(), &Kind::Pseudo);
+///
+/// let mood = Type::new_custom("mood", "public", 16_390, Kind::Enum(vec!["sad".into(), "happy".into()]));
+/// assert!(matches!(mood.kind(), Kind::Enum(labels) if labels.len() == 2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kind {
+    /// A base (scalar) type: `int4`, `text`, `hstore`, `vector`, …
+    Simple,
+    /// A pseudo-type: `record`, `void`, `anyelement`, …
+    Pseudo,
+    /// An array, with its element type.
+    Array(Type),
+    /// A range, with its subtype (`int4range` → `int4`).
+    Range(Type),
+    /// A multirange, with its range type (`int4multirange` → `int4range`).
+    Multirange(Type),
+    /// A domain, with the type it is based on.
+    Domain(Type),
+    /// A composite (row) type, with its fields in order.
+    Composite(Vec<Field>),
+    /// An enum, with its labels in sort order.
+    Enum(Vec<String>),
+}
+
+/// One field of a composite type: its name and type, in declaration order.
+///
+/// ```
+/// use tusk_types::{Field, Type};
+///
+/// let f = Field::new("x", Type::FLOAT8);
+/// assert_eq!(f.name(), "x");
+/// assert_eq!(f.type_(), &Type::FLOAT8);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    name: String,
+    type_: Type,
+}
+
+impl Field {
+    /// A field named `name` of type `type_`.
+    ///
+    /// ```
+    /// # use tusk_types::{Field, Type};
+    /// assert_eq!(Field::new("id", Type::INT4).name(), "id");
+    /// ```
+    pub fn new(name: impl Into<String>, type_: Type) -> Field {
+        Field {
+            name: name.into(),
+            type_,
+        }
+    }
+
+    /// The field's name (`pg_attribute.attname`).
+    ///
+    /// ```
+    /// # use tusk_types::{Field, Type};
+    /// assert_eq!(Field::new("id", Type::INT4).name(), "id");
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The field's type.
+    ///
+    /// ```
+    /// # use tusk_types::{Field, Type};
+    /// assert_eq!(Field::new("id", Type::INT4).type_(), &Type::INT4);
+    /// ```
+    pub fn type_(&self) -> &Type {
+        &self.type_
+    }
 }
 
 /// One row of the built-in type table.
@@ -61,8 +212,6 @@ enum Inner {
 struct Builtin {
     /// The `typname` from `pg_type`.
     name: &'static str,
-    /// For an array type, the OID of its element type; else 0.
-    element: Oid,
     /// The OID of the array type whose elements are this type; else 0.
     array: Oid,
 }
@@ -84,13 +233,13 @@ macro_rules! builtin_types {
         impl Type {
             $(
                 #[doc = concat!("`", $name, "` (OID ", stringify!($oid), "): ", $descr, ".")]
-                pub const $konst: Type = Type(Inner::Oid($oid));
+                pub const $konst: Type = Type::from_oid($oid);
                 $(
                     #[doc = concat!(
                         "`_", $name, "` (OID ", stringify!($aoid), "): an array of [`Type::",
                         stringify!($konst), "`].",
                     )]
-                    pub const $akonst: Type = Type(Inner::Oid($aoid));
+                    pub const $akonst: Type = Type::from_oid($aoid);
                 )?
             )*
         }
@@ -101,15 +250,25 @@ macro_rules! builtin_types {
                 $(
                     $oid => Some(Builtin {
                         name: $name,
-                        element: 0,
                         array: builtin_types!(@array $($aoid)?),
                     }),
                     $(
                         $aoid => Some(Builtin {
                             name: concat!("_", $name),
-                            element: $oid,
                             array: 0,
                         }),
+                    )?
+                )*
+                _ => None,
+            }
+        }
+
+        /// The kind of a built-in array type: `Kind::Array` of its element.
+        const fn builtin_array_kind(oid: Oid) -> Option<&'static Kind> {
+            match oid {
+                $(
+                    $(
+                        $aoid => Some(const { &Kind::Array(Type::from_oid($oid)) }),
                     )?
                 )*
                 _ => None,
@@ -284,7 +443,8 @@ pub(crate) const fn is_textual(oid: Oid) -> bool {
         | 1042  // bpchar
         | 1043  // varchar
         | 1790  // refcursor
-        | 3802 // jsonb
+        | 3802  // jsonb
+        | 4072 // jsonpath (a version byte, then the text, like jsonb)
     )
 }
 
@@ -323,7 +483,40 @@ impl Type {
     /// assert_eq!(Type::from_oid(99_999).name(), "unknown type");
     /// ```
     pub const fn from_oid(oid: Oid) -> Type {
-        Type(Inner::Oid(oid))
+        Type(Inner { oid, custom: None })
+    }
+
+    /// A type described from the server's catalogs: its name
+    /// (`pg_type.typname`), schema (`pg_namespace.nspname`), OID and
+    /// [`Kind`]. Clients build these for types that are not built in (see the
+    /// `tusk` client's type resolution); the container conversions use the
+    /// kind to find element, subtype and field types.
+    ///
+    /// ```
+    /// use tusk_types::{Field, Kind, Type};
+    ///
+    /// let point = Type::new_custom(
+    ///     "pt",
+    ///     "public",
+    ///     16_400,
+    ///     Kind::Composite(vec![Field::new("x", Type::INT4), Field::new("y", Type::INT4)]),
+    /// );
+    /// assert_eq!(point.name(), "pt");
+    /// assert_eq!(point.schema(), "public");
+    /// assert_eq!(point.oid(), 16_400);
+    /// assert!(point.binary_supported());
+    /// let points = Type::new_custom("_pt", "public", 16_399, Kind::Array(point.clone()));
+    /// assert_eq!(points.element(), Some(point));
+    /// ```
+    pub fn new_custom(name: impl Into<String>, schema: impl Into<String>, oid: Oid, kind: Kind) -> Type {
+        Type(Inner {
+            oid,
+            custom: Some(Arc::new(CustomType {
+                name: name.into(),
+                schema: schema.into(),
+                kind,
+            })),
+        })
     }
 
     /// This type's OID, as the server names it in `RowDescription`,
@@ -336,9 +529,7 @@ impl Type {
     /// assert_eq!(Type::TEXT_ARRAY.oid(), 1009);
     /// ```
     pub const fn oid(&self) -> Oid {
-        match self.0 {
-            Inner::Oid(oid) => oid,
-        }
+        self.0.oid
     }
 
     /// The catalog name (`pg_type.typname`) of a built-in type: `"int4"`,
@@ -354,10 +545,79 @@ impl Type {
     /// assert_eq!(Type::from_oid(16_385).name(), "unknown type");
     /// ```
     pub fn name(&self) -> &str {
+        if let Some(custom) = &self.0.custom {
+            return &custom.name;
+        }
         match builtin(self.oid()) {
             Some(b) => b.name,
             None => UNKNOWN_TYPE_NAME,
         }
+    }
+
+    /// The schema the type lives in: `"pg_catalog"` for a built-in type, the
+    /// schema given to [`Type::new_custom`] for a described one, and `""` for
+    /// a bare OID nothing is known about.
+    ///
+    /// ```
+    /// use tusk_types::{Kind, Type};
+    ///
+    /// assert_eq!(Type::INT4.schema(), "pg_catalog");
+    /// assert_eq!(Type::new_custom("mood", "app", 16_390, Kind::Enum(vec![])).schema(), "app");
+    /// assert_eq!(Type::from_oid(16_390).schema(), "");
+    /// ```
+    pub fn schema(&self) -> &str {
+        match &self.0.custom {
+            Some(custom) => &custom.schema,
+            None if self.is_builtin() => "pg_catalog",
+            None => "",
+        }
+    }
+
+    /// What sort of type this is: [`Kind::Simple`] for base types,
+    /// [`Kind::Array`] with the element type for arrays, and so on. Built-in
+    /// arrays, ranges and multiranges know their kind; a described type has
+    /// the kind it was built with; a bare OID nothing is known about is
+    /// [`Kind::Simple`].
+    ///
+    /// ```
+    /// use tusk_types::{Kind, Type};
+    ///
+    /// assert_eq!(Type::INT8_ARRAY.kind(), &Kind::Array(Type::INT8));
+    /// assert_eq!(Type::TSTZ_RANGE.kind(), &Kind::Range(Type::TIMESTAMPTZ));
+    /// assert_eq!(Type::INT2_VECTOR.kind(), &Kind::Array(Type::INT2));
+    /// assert_eq!(Type::VOID.kind(), &Kind::Pseudo);
+    /// assert_eq!(Type::from_oid(99_999).kind(), &Kind::Simple);
+    /// ```
+    pub fn kind(&self) -> &Kind {
+        if let Some(custom) = &self.0.custom {
+            return &custom.kind;
+        }
+        builtin_kind(self.oid())
+    }
+
+    /// The type with every domain peeled off: for a domain, its base type
+    /// (following domains over domains); for any other type, itself. Values
+    /// of a domain have exactly its base type's wire format.
+    ///
+    /// ```
+    /// use tusk_types::{Kind, Type};
+    ///
+    /// let posint = Type::new_custom("posint", "public", 16_500, Kind::Domain(Type::INT4));
+    /// let small = Type::new_custom("small", "public", 16_501, Kind::Domain(posint.clone()));
+    /// assert_eq!(small.base(), &Type::INT4);
+    /// assert_eq!(Type::TEXT.base(), &Type::TEXT);
+    /// ```
+    pub fn base(&self) -> &Type {
+        let mut ty = self;
+        // Domains cannot form cycles in a catalog, but a hand-built chain is
+        // still walked with a bound.
+        for _ in 0..MAX_DOMAIN_DEPTH {
+            match ty.kind() {
+                Kind::Domain(base) => ty = base,
+                _ => return ty,
+            }
+        }
+        ty
     }
 
     /// Whether this is one of the built-in types this crate has a name for.
@@ -384,16 +644,77 @@ impl Type {
     ///
     /// assert!(Type::INT4.binary_supported());
     /// assert!(Type::JSONB.binary_supported());
-    /// assert!(!Type::NUMERIC.binary_supported()); // decoded from text for now
+    /// assert!(Type::INT4_ARRAY.binary_supported()); // its elements are
+    /// assert!(Type::INT8_RANGE.binary_supported());
+    /// assert!(Type::RECORD.binary_supported()); // fields carry their OIDs
     /// assert!(!Type::from_oid(16_385).binary_supported());
     /// ```
-    pub const fn binary_supported(&self) -> bool {
-        let oid = self.oid();
-        is_textual(oid)
-            || is_oid_like(oid)
-            || matches!(
-                oid,
-                16      // bool
+    ///
+    /// Containers follow their parts: an array, range or multirange is
+    /// binary when its element, subtype or range is; a composite when all
+    /// its fields are; a domain when its base is. Anonymous `record` values
+    /// are binary (each field names its type in the value), enums are text
+    /// (so that `String` reads them), and of the extension types `hstore`,
+    /// `ltree`, `vector`, `halfvec` and `sparsevec` are binary.
+    pub fn binary_supported(&self) -> bool {
+        self.binary_supported_within(MAX_KIND_DEPTH)
+    }
+
+    fn binary_supported_within(&self, depth: usize) -> bool {
+        let Some(depth) = depth.checked_sub(1) else {
+            return false;
+        };
+        match self.kind() {
+            Kind::Array(element) => element.binary_supported_within(depth),
+            Kind::Range(subtype) => subtype.binary_supported_within(depth),
+            Kind::Multirange(range) => range.binary_supported_within(depth),
+            Kind::Domain(base) => base.binary_supported_within(depth),
+            Kind::Composite(fields) => fields.iter().all(|f| f.type_.binary_supported_within(depth)),
+            Kind::Enum(_) => false,
+            Kind::Pseudo => {
+                self.oid() == Type::RECORD.oid() || (self.0.custom.is_none() && scalar_binary_supported(self.oid()))
+            }
+            Kind::Simple => match &self.0.custom {
+                Some(custom) => crate::impls::extension_binary_supported(&custom.name),
+                None => scalar_binary_supported(self.oid()),
+            },
+        }
+    }
+
+    /// Whether values of this type are plain UTF-8 text in binary format as
+    /// well (the textual built-in types, `citext`, and enums): `String` reads
+    /// them in both formats.
+    ///
+    /// ```
+    /// use tusk_types::{Kind, Type};
+    ///
+    /// assert!(Type::VARCHAR.is_textual());
+    /// assert!(!Type::INT4.is_textual());
+    /// assert!(Type::new_custom("mood", "public", 16_390, Kind::Enum(vec![])).is_textual());
+    /// assert!(Type::new_custom("citext", "public", 16_391, Kind::Simple).is_textual());
+    /// ```
+    pub fn is_textual(&self) -> bool {
+        match &self.0.custom {
+            None => is_textual(self.oid()),
+            Some(custom) => match &custom.kind {
+                Kind::Enum(_) => true,
+                Kind::Simple => crate::impls::extension_is_textual(&custom.name),
+                _ => false,
+            },
+        }
+    }
+}
+
+/// Whether tusk-types decodes the built-in scalar type `oid` in the binary
+/// format. [`Type::binary_supported`] asks this for base types; containers
+/// follow their parts. The set grows as the crate learns more types.
+pub(crate) const fn scalar_binary_supported(oid: Oid) -> bool {
+    is_textual(oid)
+        || is_oid_like(oid)
+        || crate::impls::scalar::is_scalar_binary(oid)
+        || matches!(
+            oid,
+            16      // bool
                 | 17    // bytea
                 | 18    // "char"
                 | 20    // int8
@@ -402,9 +723,45 @@ impl Type {
                 | 700   // float4
                 | 701   // float8
                 | 2950 // uuid
-            )
-    }
+        )
+}
 
+/// Most levels of containers and domains a [`Type`] is walked through (an
+/// array of a composite with a range field is three levels). Catalog types
+/// are never this deep; the bound only keeps a hand-built cycle finite.
+const MAX_KIND_DEPTH: usize = 32;
+
+/// Most domains over domains [`Type::base`] follows.
+const MAX_DOMAIN_DEPTH: usize = 32;
+
+/// The kind of a built-in type, from its OID.
+fn builtin_kind(oid: Oid) -> &'static Kind {
+    if let Some(kind) = builtin_array_kind(oid) {
+        return kind;
+    }
+    match oid {
+        // The catalog vectors use the array wire format.
+        22 => const { &Kind::Array(Type::INT2) },
+        30 => const { &Kind::Array(Type::OID) },
+        3904 => const { &Kind::Range(Type::INT4) },
+        3906 => const { &Kind::Range(Type::NUMERIC) },
+        3908 => const { &Kind::Range(Type::TIMESTAMP) },
+        3910 => const { &Kind::Range(Type::TIMESTAMPTZ) },
+        3912 => const { &Kind::Range(Type::DATE) },
+        3926 => const { &Kind::Range(Type::INT8) },
+        4451 => const { &Kind::Multirange(Type::INT4_RANGE) },
+        4532 => const { &Kind::Multirange(Type::NUM_RANGE) },
+        4533 => const { &Kind::Multirange(Type::TS_RANGE) },
+        4534 => const { &Kind::Multirange(Type::TSTZ_RANGE) },
+        4535 => const { &Kind::Multirange(Type::DATE_RANGE) },
+        4536 => const { &Kind::Multirange(Type::INT8_RANGE) },
+        2249 | 2275 | 2276 | 2277 | 2278 | 2279 | 3838 | 2280 | 2281 | 2283 | 2776 | 3500 | 3115 | 325 | 3310 | 269
+        | 3831 | 5077 | 5078 | 5079 | 5080 | 4537 | 4538 | 32 | 705 => &Kind::Pseudo,
+        _ => &Kind::Simple,
+    }
+}
+
+impl Type {
     /// For an array type, the type of its elements.
     ///
     /// ```
@@ -414,15 +771,10 @@ impl Type {
     /// assert_eq!(Type::INT2_VECTOR.element(), Some(Type::INT2));
     /// assert_eq!(Type::TEXT.element(), None);
     /// ```
-    pub const fn element(&self) -> Option<Type> {
-        match self.oid() {
-            // The catalog vectors use the array wire format.
-            22 => Some(Type::INT2),
-            30 => Some(Type::OID),
-            oid => match builtin(oid) {
-                Some(Builtin { element, .. }) if element != 0 => Some(Type::from_oid(element)),
-                _ => None,
-            },
+    pub fn element(&self) -> Option<Type> {
+        match self.kind() {
+            Kind::Array(element) => Some(element.clone()),
+            _ => None,
         }
     }
 
@@ -435,6 +787,9 @@ impl Type {
     /// assert_eq!(Type::VOID.array(), None);
     /// ```
     pub const fn array(&self) -> Option<Type> {
+        if self.0.custom.is_some() {
+            return None;
+        }
         match builtin(self.oid()) {
             Some(Builtin { array, .. }) if array != 0 => Some(Type::from_oid(array)),
             _ => None,
@@ -453,6 +808,9 @@ impl Type {
 /// ```
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(custom) = &self.0.custom {
+            return f.write_str(&custom.name);
+        }
         match builtin(self.oid()) {
             Some(b) => f.write_str(b.name),
             None => write!(f, "{UNKNOWN_TYPE_NAME} (oid {})", self.oid()),
@@ -471,6 +829,26 @@ impl fmt::Display for Type {
 impl fmt::Debug for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Type({}, oid {})", self.name(), self.oid())
+    }
+}
+
+impl PartialEq for Type {
+    fn eq(&self, other: &Type) -> bool {
+        self.0.oid == other.0.oid
+            && match (&self.0.custom, &other.0.custom) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+                _ => false,
+            }
+    }
+}
+
+impl Eq for Type {}
+
+/// Hashes the OID only: equal types have equal OIDs.
+impl Hash for Type {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.oid.hash(state);
     }
 }
 
@@ -611,13 +989,109 @@ mod tests {
             Type::INET,
             Type::MONEY,
             Type::VOID,
-            Type::RECORD,
-            Type::INT4_ARRAY,
-            Type::XID8,
-            Type::INT2_VECTOR,
+            Type::JSONPATH,
+            Type::TSQUERY,
+            Type::PG_LSN,
         ] {
+            assert!(ty.binary_supported(), "{ty}");
+        }
+        for ty in [Type::XID8, Type::ACLITEM, Type::TID] {
             assert!(!ty.binary_supported(), "{ty}");
         }
+        // Containers follow their parts.
+        for ty in [
+            Type::RECORD,
+            Type::RECORD_ARRAY,
+            Type::INT4_ARRAY,
+            Type::INT2_VECTOR,
+            Type::INT4_RANGE,
+            Type::INT8_MULTIRANGE,
+        ] {
+            assert!(ty.binary_supported(), "{ty}");
+        }
+        assert!(!Type::VOID.array().is_some_and(|a| a.binary_supported()));
+        assert!(!Type::XID8_ARRAY.binary_supported());
+    }
+
+    #[test]
+    fn kinds_of_builtins() {
+        assert_eq!(Type::INT4.kind(), &Kind::Simple);
+        assert_eq!(Type::TEXT_ARRAY.kind(), &Kind::Array(Type::TEXT));
+        assert_eq!(Type::OID_VECTOR.kind(), &Kind::Array(Type::OID));
+        assert_eq!(Type::RECORD.kind(), &Kind::Pseudo);
+        assert_eq!(Type::RECORD_ARRAY.kind(), &Kind::Array(Type::RECORD));
+        assert_eq!(Type::UNKNOWN.kind(), &Kind::Pseudo);
+        assert!(Type::UNKNOWN.binary_supported());
+        assert!(Type::UNKNOWN.is_textual());
+        let ranges = [
+            (Type::INT4_RANGE, Type::INT4, Type::INT4_MULTIRANGE),
+            (Type::NUM_RANGE, Type::NUMERIC, Type::NUM_MULTIRANGE),
+            (Type::TS_RANGE, Type::TIMESTAMP, Type::TS_MULTIRANGE),
+            (Type::TSTZ_RANGE, Type::TIMESTAMPTZ, Type::TSTZ_MULTIRANGE),
+            (Type::DATE_RANGE, Type::DATE, Type::DATE_MULTIRANGE),
+            (Type::INT8_RANGE, Type::INT8, Type::INT8_MULTIRANGE),
+        ];
+        for (range, subtype, multirange) in ranges {
+            assert_eq!(range.kind(), &Kind::Range(subtype), "{range}");
+            assert_eq!(multirange.kind(), &Kind::Multirange(range.clone()), "{multirange}");
+            assert_eq!(range.array().unwrap().kind(), &Kind::Array(range.clone()));
+            assert_eq!(multirange.array().unwrap().kind(), &Kind::Array(multirange.clone()));
+        }
+        for &oid in ALL_BUILTIN_OIDS {
+            let ty = Type::from_oid(oid);
+            assert_eq!(ty.schema(), "pg_catalog");
+            if let Some(array) = ty.array() {
+                assert_eq!(array.kind(), &Kind::Array(ty.clone()));
+            }
+        }
+    }
+
+    #[test]
+    fn custom_types() {
+        let mood = Type::new_custom("mood", "app", 70_000, Kind::Enum(vec!["a".into()]));
+        assert_eq!(mood.name(), "mood");
+        assert_eq!(mood.schema(), "app");
+        assert_eq!(mood.to_string(), "mood");
+        assert_eq!(format!("{mood:?}"), "Type(mood, oid 70000)");
+        assert!(!mood.is_builtin());
+        assert_eq!(mood.array(), None);
+        assert_ne!(mood, Type::from_oid(70_000));
+        assert_eq!(
+            mood,
+            Type::new_custom("mood", "app", 70_000, Kind::Enum(vec!["a".into()]))
+        );
+        assert_ne!(
+            mood,
+            Type::new_custom("mood", "app", 70_000, Kind::Enum(vec!["b".into()]))
+        );
+        let set: HashSet<Type> = [mood.clone(), mood.clone()].into_iter().collect();
+        assert_eq!(set.len(), 1);
+        // Domains: base() peels every level, even a hand-made cycle ends.
+        let d1 = Type::new_custom("d1", "app", 70_001, Kind::Domain(Type::INT4));
+        let d2 = Type::new_custom("d2", "app", 70_002, Kind::Domain(d1.clone()));
+        assert_eq!(d2.base(), &Type::INT4);
+        assert!(d2.binary_supported());
+        assert_eq!(d2.element(), None);
+        let mut deep = Type::INT4;
+        for i in 0..100 {
+            deep = Type::new_custom("d", "app", 71_000 + i, Kind::Domain(deep));
+        }
+        let _ = deep.base();
+        assert!(!deep.binary_supported());
+        // A composite is binary when all its fields are.
+        let c = Type::new_custom(
+            "c",
+            "app",
+            70_003,
+            Kind::Composite(vec![Field::new("a", Type::INT4), Field::new("m", mood.clone())]),
+        );
+        assert!(!c.binary_supported());
+        let arr = Type::new_custom("_mood", "app", 70_004, Kind::Array(mood.clone()));
+        assert_eq!(arr.element(), Some(mood));
+        assert!(Type::new_custom("hstore", "public", 70_005, Kind::Simple).binary_supported());
+        assert!(!Type::new_custom("ltree", "public", 70_006, Kind::Simple).binary_supported());
+        assert!(!Type::new_custom("thing", "public", 70_007, Kind::Simple).binary_supported());
+        assert!(!Type::new_custom("thing", "public", 70_007, Kind::Pseudo).binary_supported());
     }
 
     #[test]

@@ -32,10 +32,17 @@
 //!
 //! ## Domains
 //!
-//! A column or parameter whose type is a domain is handed out as the domain's **base**
-//! type: the wire format is the base type's, so `i32` reads a domain over `int4`. Inside
-//! containers (arrays of a domain, composite fields of a domain type) the domain is kept,
-//! since the binary formats carry its OID; the tusk-types conversions look through it.
+//! A domain has its base type's wire format, and tusk converts it as that base type:
+//!
+//! - result columns: the server itself names a domain column by its base type in
+//!   `RowDescription`, so `i32` reads a domain over `int4`;
+//! - parameters: `ParameterDescription` does name the domain; it resolves to its **base**
+//!   type here, so a parameter of a domain over `int4` takes an `i32`;
+//! - inside containers (arrays of a domain, composite fields of a domain type, ranges over
+//!   one) the domain is kept, since the binary formats carry its OID and the server checks
+//!   it; the tusk-types conversions write that OID and convert the value as the base type.
+//!
+//! [`Connection::resolve_type`] returns a domain as the domain.
 //!
 //! ## Staleness
 //!

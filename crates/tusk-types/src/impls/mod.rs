@@ -6,11 +6,60 @@
 //! otherwise), check the bytes' shape (length, UTF-8), then convert. Each
 //! step returns an error instead of panicking, whatever the input.
 
+pub(crate) mod array;
 mod bytea;
+pub(crate) mod composite;
+pub(crate) mod domain;
+pub(crate) mod enum_;
+pub(crate) mod extension;
+pub(crate) mod multirange;
 mod primitive;
+pub(crate) mod range;
 mod text;
 mod uuid_impl;
 mod wrappers;
+
+// Scalar types: numeric, money, dates and times, intervals, network addresses, bit
+// strings, geometry, text search, system types; and their third-party counterparts.
+mod bits;
+#[cfg(feature = "with-chrono")]
+mod chrono_impl;
+mod datetime;
+#[cfg(any(feature = "with-rust_decimal", feature = "with-bigdecimal"))]
+mod decimal;
+#[cfg(feature = "with-geo-types")]
+mod geo_impl;
+mod geometric;
+mod interval;
+#[cfg(feature = "with-jiff")]
+mod jiff_impl;
+#[cfg(feature = "with-serde_json")]
+mod json;
+mod money;
+#[cfg(any(feature = "with-ipnet", feature = "with-cidr", feature = "with-eui48"))]
+mod net_crates;
+mod network;
+mod numeric;
+mod render;
+pub(crate) mod scalar;
+mod system;
+#[cfg(feature = "with-time")]
+mod time_impl;
+mod tsearch;
+pub use bits::PgBitVec;
+pub use datetime::{PgDate, PgTime, PgTimeTz, PgTimestamp, WithOffset};
+pub use geometric::{PgBox, PgCircle, PgLSeg, PgLine, PgPath, PgPoint, PgPolygon};
+pub use interval::PgInterval;
+#[cfg(feature = "with-serde_json")]
+pub use json::Json;
+pub use money::PgMoney;
+pub use network::{PgCidr, PgInet, PgMacAddr, PgMacAddr8};
+pub use numeric::PgNumeric;
+pub use scalar::ValueOutOfRange;
+pub use system::{PgInt2Vector, PgLsn, PgOidVector, PgSnapshot};
+pub use tsearch::{PgTsLexeme, PgTsPosition, PgTsQuery, PgTsQueryItem, PgTsVector, PgTsWeight};
+
+pub(crate) use extension::{extension_binary_supported, extension_is_textual};
 
 #[cfg(test)]
 mod test_util;

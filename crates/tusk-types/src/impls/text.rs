@@ -2,7 +2,7 @@
 //!
 //! The textual types (`text`, `varchar`, `bpchar`, `name`, `unknown`,
 //! `json`, `xml`, `refcursor`) are the same UTF-8 bytes in both formats.
-//! `jsonb` in binary is a version byte (1) followed by the JSON text.
+//! `jsonb` and `jsonpath` in binary are a version byte (1) followed by the text.
 //!
 //! Strings also carry every *other* type in text format, both ways:
 //!
@@ -19,7 +19,6 @@ use bytes::{BufMut, BytesMut};
 
 use super::{ensure_len, ensure_type, utf8};
 use crate::error::decode_error;
-use crate::types::is_textual;
 use crate::{BoxError, DecodeErrorKind, Format, FromSql, IsNull, ToSql, Type};
 
 /// The `jsonb` binary format version this crate reads and writes.
@@ -28,12 +27,18 @@ const JSONB_VERSION: u8 = 1;
 /// Whether a string can be sent as `ty`: in binary for the textual types, in
 /// text for any type without binary support.
 fn str_accepts(ty: &Type) -> bool {
-    is_textual(ty.oid()) || !ty.binary_supported()
+    ty.is_textual() || !ty.binary_supported() || super::scalar::binds_strings_as_text(ty)
+}
+
+/// Whether the binary form of `ty` is a version byte (1) and the text:
+/// `jsonb` and `jsonpath`.
+fn has_version_byte(ty: &Type) -> bool {
+    ty.oid() == Type::JSONB.oid() || ty.oid() == Type::JSONPATH.oid()
 }
 
 /// The format a string is sent in for `ty`.
 fn str_format(ty: &Type) -> Format {
-    if is_textual(ty.oid()) {
+    if ty.is_textual() {
         Format::Binary
     } else {
         Format::Text
@@ -43,7 +48,7 @@ fn str_format(ty: &Type) -> Format {
 /// Encodes a string for `ty` (see [`str_accepts`] and [`str_format`]).
 fn str_to_sql(s: &str, rust_type: &'static str, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
     ensure_type(str_accepts(ty), rust_type, ty)?;
-    let is_jsonb = *ty == Type::JSONB;
+    let is_jsonb = has_version_byte(ty);
     ensure_len(s.len() + usize::from(is_jsonb))?;
     if is_jsonb {
         out.put_u8(JSONB_VERSION);
@@ -58,8 +63,8 @@ fn str_from_sql<'a>(rust_type: &'static str, ty: &Type, format: Format, raw: &'a
     let text = match format {
         Format::Text => raw,
         Format::Binary => {
-            ensure_type(is_textual(ty.oid()), rust_type, ty)?;
-            if *ty == Type::JSONB {
+            ensure_type(ty.is_textual(), rust_type, ty)?;
+            if has_version_byte(ty) {
                 match raw.split_first() {
                     Some((&JSONB_VERSION, json)) => json,
                     Some((&version, _)) => {
@@ -125,8 +130,23 @@ impl<'a> FromSql<'a> for &'a str {
     }
 }
 
+/// The owned string types also read a binary value of a scalar type whose
+/// binary form is not text (`numeric`, `timestamptz`, `inet`, …) by printing
+/// it: see the `render` module for the two differences from the server's
+/// own text (`timestamptz` in UTC, `money` in the `C` locale).
+fn rendered(rust_type: &'static str, ty: &Type, format: Format, raw: &[u8]) -> Option<Result<String, BoxError>> {
+    if format != Format::Binary || ty.is_textual() {
+        return None;
+    }
+    let text = super::render::render_binary(ty, raw)?;
+    Some(text.map_err(|kind| decode_error(rust_type, ty, format, kind)))
+}
+
 impl<'a> FromSql<'a> for String {
     fn from_sql(ty: &Type, format: Format, raw: &'a [u8]) -> Result<Self, BoxError> {
+        if let Some(text) = rendered("String", ty, format, raw) {
+            return text;
+        }
         str_from_sql("String", ty, format, raw).map(str::to_owned)
     }
 
@@ -137,6 +157,9 @@ impl<'a> FromSql<'a> for String {
 
 impl<'a> FromSql<'a> for Cow<'a, str> {
     fn from_sql(ty: &Type, format: Format, raw: &'a [u8]) -> Result<Self, BoxError> {
+        if let Some(text) = rendered("Cow<str>", ty, format, raw) {
+            return text.map(Cow::Owned);
+        }
         str_from_sql("Cow<str>", ty, format, raw).map(Cow::Borrowed)
     }
 
@@ -147,6 +170,9 @@ impl<'a> FromSql<'a> for Cow<'a, str> {
 
 impl<'a> FromSql<'a> for Box<str> {
     fn from_sql(ty: &Type, format: Format, raw: &'a [u8]) -> Result<Self, BoxError> {
+        if let Some(text) = rendered("Box<str>", ty, format, raw) {
+            return text.map(Box::from);
+        }
         str_from_sql("Box<str>", ty, format, raw).map(Box::from)
     }
 
@@ -265,7 +291,6 @@ mod tests {
             Type::INET,
             Type::INTERVAL,
             Type::MONEY,
-            Type::INT4_ARRAY,
             Type::from_oid(16_385),
         ] {
             assert!("x".accepts(&ty), "{ty}");

@@ -1,0 +1,7 @@
+#[derive(tusk::FromRow)]
+enum Choice {
+    A,
+    B,
+}
+
+fn main() {}

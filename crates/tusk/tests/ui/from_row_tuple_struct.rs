@@ -1,0 +1,4 @@
+#[derive(tusk::FromRow)]
+struct Pair(i32, String);
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[derive(Debug, tusk::FromSql)]
+struct Meters(f64);
+
+fn main() {}

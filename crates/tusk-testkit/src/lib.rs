@@ -18,6 +18,12 @@
 //! | `Scram`     | `tusk_scram`    | `pw_scram`    | `scram-sha-256` |
 //! | `Superuser` | `postgres`      | —             | `trust`         |
 //!
+//! For TLS, [`shared_tls_clusters`] keeps a second set of clusters with `ssl = on`, made
+//! with certificates that [`TestCerts`] generates at run time (a CA, server and client
+//! certificates, and bad ones: wrong host, expired, untrusted), and four more roles
+//! ([`CERT_ROLE`], [`CERT_PASSWORD_ROLE`], [`SSL_ONLY_ROLE`], [`NOSSL_ONLY_ROLE`]); the
+//! plain [`shared_clusters`] stay without TLS.
+//!
 //! When the test process runs as root, the server runs as the unprivileged account
 //! `postgres` (or `tusk`, created if needed) through `runuser`, because initdb refuses
 //! root.
@@ -47,6 +53,7 @@
 
 #![warn(missing_docs)]
 
+pub mod certs;
 mod cluster;
 mod error;
 mod install;
@@ -56,6 +63,10 @@ mod role;
 mod shared;
 mod stale;
 
+pub use certs::{
+    CERT_PASSWORD_ROLE, CERT_ROLE, CertAlgorithm, CertAndKey, NOSSL_ONLY_ROLE, SSL_ONLY_ROLE, TestCerts, TlsCluster,
+    shared_tls_clusters,
+};
 pub use cluster::Cluster;
 pub use error::{Result, TestkitError};
 pub use install::{DEFAULT_ROOT_CACHE, Installation, cache_dirs, installations};

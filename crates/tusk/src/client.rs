@@ -291,11 +291,18 @@ impl Client {
             reply,
         })
         .await?;
-        rx.await.map_err(|_| closed())?
+        // Outside tokio's cooperative budget: with thousands of queries awaited in one
+        // task, the budget would turn most of these polls into spurious wake-ups.
+        tokio::task::unconstrained(rx).await.map_err(|_| closed())?
     }
 
     async fn send(&self, r: Request) -> Result<()> {
-        self.shared.tx.send(r).await.map_err(|_| closed())
+        // Fast path without touching the semaphore's wait queue; wait only when full.
+        match self.shared.tx.try_send(r) {
+            Ok(()) => Ok(()),
+            Err(mpsc::error::TrySendError::Closed(_)) => Err(closed()),
+            Err(mpsc::error::TrySendError::Full(r)) => self.shared.tx.send(r).await.map_err(|_| closed()),
+        }
     }
 }
 

@@ -102,8 +102,16 @@
 //!
 //! # Differences from libpq
 //!
-//! - The parameters `service`, `servicefile` and `passfile` are accepted and stored,
-//!   but service files and `.pgpass` are not read (yet).
+//! - Service files are read by [`Config::with_env_defaults`] (and
+//!   [`Config::with_service_file`]), not by [`Config::parse`]; see [`crate::service`].
+//!   Blanks around `=` in a service file are an error, as in libpq, and the
+//!   system-wide file is looked for in `PGSYSCONFDIR`, else `/etc/postgresql-common`
+//!   or `/etc` (see [`crate::service::default_sysconfdir`]).
+//! - The password file (`passfile`, `PGPASSFILE`, `~/.pgpass`) is read when the server
+//!   asks for a password and none was given; see [`crate::pgpass`].
+//! - `require_auth` is enforced as in libpq 16 (see [`crate::require_auth`]), and beyond
+//!   libpq a cleartext password is never sent over unencrypted TCP unless
+//!   `require_auth` names `password`.
 //! - `max_protocol_version` defaults to 3.2, not 3.0: tusk asks for the latest
 //!   protocol and falls back when the server is older.
 //! - `client_encoding` accepts only UTF-8 (or `auto`): tusk always speaks UTF-8.
@@ -546,7 +554,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(message: impl Into<String>) -> ConfigError {
+    pub(crate) fn new(message: impl Into<String>) -> ConfigError {
         ConfigError {
             message: message.into(),
             key: None,
@@ -554,7 +562,7 @@ impl ConfigError {
         }
     }
 
-    fn for_key(key: &str, message: impl Into<String>) -> ConfigError {
+    pub(crate) fn for_key(key: &str, message: impl Into<String>) -> ConfigError {
         ConfigError {
             message: message.into(),
             key: Some(key.to_string()),
@@ -581,6 +589,17 @@ impl ConfigError {
             key,
             format!("invalid integer value \"{value}\" for connection parameter \"{key}\""),
         )
+    }
+
+    /// Adds where a bad value came from: a line of a service file.
+    fn in_service_file(mut self, service: &crate::service::Service, line: usize) -> ConfigError {
+        self.message = format!(
+            "{} (from service \"{}\" in \"{}\", line {line})",
+            self.message,
+            service.name(),
+            service.file().display()
+        );
+        self
     }
 
     fn in_env_var(mut self, var: &str) -> ConfigError {
@@ -748,9 +767,12 @@ impl Config {
         Config::new().with_env_defaults_from(lookup)
     }
 
-    /// Fills every parameter not set explicitly from its `PG*` environment variable
-    /// (libpq's rule: the connection string wins over the environment), then checks the
-    /// result as a whole (host/port counts, protocol version range, TLS settings).
+    /// Completes the configuration as libpq does before connecting: first the
+    /// [service file](crate::service) named by `service` (or `PGSERVICE`), as
+    /// [`Config::with_service_file`] does; then every parameter still unset from its
+    /// `PG*` environment variable. The connection string wins over the service file,
+    /// which wins over the environment. Finally the result is checked as a whole
+    /// (host/port counts, protocol version range, TLS settings).
     ///
     /// ```no_run
     /// let config = tusk::Config::parse("dbname=app")?.with_env_defaults()?;
@@ -760,7 +782,8 @@ impl Config {
         self.with_env_defaults_from(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
     }
 
-    /// [`Config::with_env_defaults`], reading variables through `lookup`.
+    /// [`Config::with_env_defaults`], reading variables through `lookup` — the `PG*`
+    /// variables, and `HOME` (`APPDATA` on Windows) for the default service file.
     ///
     /// A bad value is reported with the variable's name ([`ConfigError::env_var`]).
     ///
@@ -780,7 +803,7 @@ impl Config {
     /// # Ok::<(), tusk::config::ConfigError>(())
     /// ```
     pub fn with_env_defaults_from(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let mut config = self;
+        let mut config = self.with_service_file_from(&lookup)?;
         for keyword in KEYWORDS {
             let Some(var) = keyword.env else { continue };
             if config.is_set(keyword.name) {
@@ -794,6 +817,76 @@ impl Config {
             }
         }
         config.check(true)?;
+        Ok(config)
+    }
+
+    /// Applies the connection service file, as libpq does before reading the
+    /// environment: if `service` is set (or else the `PGSERVICE` variable), the section
+    /// of that name is read from the user's service file or the system-wide one (see
+    /// [`crate::service`] for where they are), and each of its settings fills the
+    /// parameter if it is not set yet. Without a service name this does nothing.
+    ///
+    /// [`Config::with_env_defaults`] calls this first; call it yourself to use service
+    /// files without the other environment variables.
+    ///
+    /// ```no_run
+    /// let config = tusk::Config::parse("service=sales")?.with_service_file()?;
+    /// println!("{:?}", config.targets());
+    /// # Ok::<(), tusk::config::ConfigError>(())
+    /// ```
+    pub fn with_service_file(self) -> Result<Config, ConfigError> {
+        self.with_service_file_from(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
+    }
+
+    /// [`Config::with_service_file`], reading `PGSERVICE`, `PGSERVICEFILE`,
+    /// `PGSYSCONFDIR` and `HOME` through `env`.
+    ///
+    /// An unknown service, a syntax error in its section, a nested `service=` and a bad
+    /// value are errors naming the file (and line).
+    ///
+    /// ```
+    /// use tusk::Config;
+    ///
+    /// let dir = std::env::temp_dir().join(format!("tusk-with-service-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("pg_service.conf"), "[reports]\nhost=reports.internal\nport=5433\nuser=report\n")?;
+    /// let env = |v: &str| (v == "PGSYSCONFDIR").then(|| dir.display().to_string());
+    ///
+    /// let config = Config::parse("service=reports user=me")?.with_service_file_from(env)?;
+    /// assert_eq!(config.targets()[0].to_string(), "reports.internal:5433");
+    /// assert_eq!(config.get_user(), Some("me")); // explicit values win
+    ///
+    /// let e = Config::parse("service=nope")?.with_service_file_from(env).unwrap_err();
+    /// assert!(e.to_string().starts_with("definition of service \"nope\" not found"));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_service_file_from(self, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let mut config = self;
+        let (name, from_env) = match config.text("service") {
+            Some(name) => (name.to_string(), None),
+            None => match env("PGSERVICE") {
+                Some(name) if !name.is_empty() => (name, Some("PGSERVICE")),
+                _ => return Ok(config),
+            },
+        };
+        let files = crate::service::search_path(config.text("servicefile"), &env);
+        let service = crate::service::find(&name, &files).map_err(|e| match from_env {
+            Some(var) => e.in_env_var(var),
+            None => e,
+        })?;
+        for setting in service.settings() {
+            let Some(keyword) = lookup(setting.keyword()) else {
+                continue;
+            };
+            if config.is_set(keyword.name) {
+                continue;
+            }
+            config
+                .store(keyword.name, setting.value())
+                .map_err(|e| e.in_service_file(&service, setting.line()))?;
+        }
+        tracing::debug!(target: "tusk::config", "using service \"{name}\" from \"{}\"", service.file().display());
         Ok(config)
     }
 
@@ -1150,6 +1243,62 @@ impl Config {
         self.text("sslpassword")
     }
 
+    /// The password file (`passfile`, or `PGPASSFILE` once the environment is applied),
+    /// if set and non-empty. When it is not, `~/.pgpass` is used (see [`crate::pgpass`]).
+    ///
+    /// ```
+    /// let config = tusk::Config::parse("passfile=/etc/app/pgpass")?;
+    /// assert_eq!(config.get_passfile(), Some(std::path::Path::new("/etc/app/pgpass")));
+    /// assert_eq!(tusk::Config::new().get_passfile(), None);
+    /// # Ok::<(), tusk::config::ConfigError>(())
+    /// ```
+    pub fn get_passfile(&self) -> Option<&Path> {
+        self.text("passfile").map(Path::new)
+    }
+
+    /// The connection service name (`service`, or `PGSERVICE` once the environment is
+    /// applied), if set and non-empty. See [`crate::service`].
+    ///
+    /// ```
+    /// assert_eq!(tusk::Config::parse("service=sales")?.get_service(), Some("sales"));
+    /// # Ok::<(), tusk::config::ConfigError>(())
+    /// ```
+    pub fn get_service(&self) -> Option<&str> {
+        self.text("service")
+    }
+
+    /// The user's service file (`servicefile`, or `PGSERVICEFILE` once the environment
+    /// is applied), if set and non-empty.
+    ///
+    /// ```
+    /// let config = tusk::Config::parse("servicefile=/srv/pg_service.conf")?;
+    /// assert_eq!(config.get_servicefile(), Some(std::path::Path::new("/srv/pg_service.conf")));
+    /// # Ok::<(), tusk::config::ConfigError>(())
+    /// ```
+    pub fn get_servicefile(&self) -> Option<&Path> {
+        self.text("servicefile").map(Path::new)
+    }
+
+    /// The authentication methods the client accepts (`require_auth`); by default,
+    /// all of them. See [`crate::require_auth`].
+    ///
+    /// ```
+    /// use tusk::require_auth::Method;
+    ///
+    /// let config = tusk::Config::parse("require_auth=!password,!md5")?;
+    /// assert!(!config.get_require_auth().allows(Method::Md5));
+    /// assert!(tusk::Config::new().get_require_auth().allows(Method::Md5));
+    /// # Ok::<(), tusk::config::ConfigError>(())
+    /// ```
+    pub fn get_require_auth(&self) -> crate::require_auth::RequireAuth {
+        match self.params.get("require_auth") {
+            // Stored values were validated; should one not parse, refuse everything.
+            Some(value) => crate::require_auth::RequireAuth::parse(value)
+                .unwrap_or_else(|_| crate::require_auth::RequireAuth::deny_all()),
+            None => crate::require_auth::RequireAuth::default(),
+        }
+    }
+
     /// The database name, if set. See [`Config::effective_dbname`] for the default.
     ///
     /// ```
@@ -1348,7 +1497,7 @@ impl Config {
     /// assert_eq!(c.get_statement_cache_size(), 0);
     /// ```
     pub fn statement_cache_size(&mut self, size: usize) -> &mut Self {
-        self.params.insert("statement_cache_size".into(), size.to_string());
+        self.params.insert("statement_cache_size", size.to_string());
         self
     }
 
@@ -1381,7 +1530,7 @@ impl Config {
             StatementCacheMode::Named => "named",
             StatementCacheMode::Unnamed => "unnamed",
         };
-        self.params.insert("statement_cache_mode".into(), v.into());
+        self.params.insert("statement_cache_mode", v.into());
         self
     }
 
@@ -1770,45 +1919,10 @@ fn tls_version_rank(value: &str) -> usize {
 
 const TLS_VERSIONS: &[&str] = &["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
 
-fn check_require_auth(value: &str) -> Result<(), ConfigError> {
-    const METHODS: &[&str] = &["password", "md5", "gss", "sspi", "scram-sha-256", "oauth", "none"];
-    if value.is_empty() {
-        return Ok(());
-    }
-    let mut seen: Vec<&str> = Vec::new();
-    let mut negated: Option<bool> = None;
-    for item in value.split(',') {
-        let (neg, method) = match item.strip_prefix('!') {
-            Some(m) => (true, m),
-            None => (false, item),
-        };
-        if !METHODS.contains(&method) {
-            return Err(ConfigError::for_key(
-                "require_auth",
-                format!(
-                    "invalid require_auth value \"{item}\" (expected a list of: {})",
-                    METHODS.join(", ")
-                ),
-            ));
-        }
-        match negated {
-            Some(n) if n != neg => {
-                return Err(ConfigError::for_key(
-                    "require_auth",
-                    format!("negative require_auth method \"{item}\" cannot be mixed with non-negative methods"),
-                ));
-            }
-            _ => negated = Some(neg),
-        }
-        if seen.contains(&method) {
-            return Err(ConfigError::for_key(
-                "require_auth",
-                format!("require_auth method \"{method}\" is specified more than once"),
-            ));
-        }
-        seen.push(method);
-    }
-    Ok(())
+/// Whether a keyword holds a secret (`password`, `sslpassword`, `oauth_client_secret`):
+/// never shown by `Debug` or `Display`.
+pub(crate) fn is_secret_keyword(name: &str) -> bool {
+    lookup(name).is_some_and(|k| k.secret)
 }
 
 /// Validates the keywords without a typed view.
@@ -1856,7 +1970,7 @@ fn check_value(key: &'static str, value: &str) -> Result<(), ConfigError> {
                 ))
             }
         }
-        "require_auth" => check_require_auth(value),
+        "require_auth" => crate::require_auth::RequireAuth::parse(value).map(drop),
         "statement_cache_size" => match value.parse::<usize>() {
             Ok(_) => Ok(()),
             Err(_) => Err(ConfigError::for_key(
@@ -3269,12 +3383,14 @@ mod tests {
 
     #[test]
     fn every_environment_variable_fills_its_keyword() {
-        let vars: Vec<(&str, &str)> = KEYWORDS
-            .iter()
+        // PGSERVICE makes tusk read a service file (tested with real files in
+        // tests/auth_sources.rs), so it is left out here.
+        let keywords = || KEYWORDS.iter().filter(|k| k.name != "service");
+        let vars: Vec<(&str, &str)> = keywords()
             .filter_map(|k| k.env.map(|var| (var, sample(k.name))))
             .collect();
         let c = Config::from_env_vars(env(&vars)).unwrap();
-        for k in KEYWORDS {
+        for k in keywords() {
             let expected = k.env.map(|_| sample(k.name));
             if k.name == "password" {
                 assert_eq!(c.get_password(), expected.map(str::as_bytes));
@@ -3286,11 +3402,13 @@ mod tests {
 
     #[test]
     fn explicit_values_win_over_the_environment() {
-        let explicit = parse(&all_keywords_string());
+        let mut explicit = parse(&all_keywords_string());
+        // Without a service to look up (that reads files: tests/auth_sources.rs).
+        explicit.params.remove("service");
         // Every variable set to garbage: none is even looked at.
         let merged = explicit
             .clone()
-            .with_env_defaults_from(|_| Some("garbage".to_string()))
+            .with_env_defaults_from(|v| (v != "PGSERVICE").then(|| "garbage".to_string()))
             .unwrap();
         assert_eq!(merged, explicit);
     }

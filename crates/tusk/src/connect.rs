@@ -16,6 +16,7 @@ use crate::config::{Config, Host, Target};
 use crate::connection::{AuthMethod, Connection, SessionInfo};
 use crate::error::{DbError, Error, ErrorKind, Result};
 use crate::stream::Stream;
+use crate::tls::{Encryption, Failure};
 use bytes::BytesMut;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -71,7 +72,17 @@ fn describe(t: &Target) -> String {
 /// Opens the socket a cancel request goes over: same target, same transport
 /// security as the session being cancelled.
 pub(crate) async fn open_for_cancel(config: &Config, target: &Target) -> Result<Stream> {
-    open(config, target).await
+    let stream = open(config, target).await?;
+    let encryption = crate::tls::first_attempt(config, target);
+    match crate::tls::negotiate(stream, config, target, encryption).await {
+        Ok((stream, _)) => Ok(stream),
+        // sslmode=prefer: the session itself may have fallen back to plain text.
+        Err((e, failure)) if crate::tls::next_attempt(config, target, encryption, failure).is_some() => {
+            tracing::debug!(target: "tusk::cancel", "TLS for the cancel request failed ({e}); sending it in plain text");
+            open(config, target).await
+        }
+        Err((e, _)) => Err(e),
+    }
 }
 
 async fn open(config: &Config, target: &Target) -> Result<Stream> {
@@ -115,17 +126,47 @@ async fn open(config: &Config, target: &Target) -> Result<Stream> {
     }
 }
 
+/// One target: the attempt `sslmode` calls for, and at most one more with the other
+/// encryption (`allow` and `prefer`, see [`crate::tls`]).
 async fn connect_target(config: &Config, target: &Target) -> Result<Connection> {
+    let mut encryption = crate::tls::first_attempt(config, target);
+    let mut first: Option<(Error, Encryption)> = None;
+    loop {
+        let failure = match connect_encrypted(config, target, encryption).await {
+            Ok(conn) => return Ok(conn),
+            Err(failure) => failure,
+        };
+        let next = match first {
+            None => crate::tls::next_attempt(config, target, encryption, failure.kind()),
+            Some(_) => None,
+        };
+        let error = failure.into_error();
+        match next {
+            Some(next) => {
+                tracing::debug!(target: "tusk::connect", "{encryption:?} attempt failed ({error}); trying {next:?}");
+                first = Some((error, encryption));
+                encryption = next;
+            }
+            None => {
+                return Err(match first {
+                    Some((earlier, was)) => crate::tls::after_retry(error, earlier, was),
+                    None => error,
+                });
+            }
+        }
+    }
+}
+
+/// One attempt with or without TLS, and the protocol-version retry.
+async fn connect_encrypted(config: &Config, target: &Target, encryption: Encryption) -> Result<Connection, Startup> {
     let min = config.get_min_protocol_version();
     let max = config.get_max_protocol_version();
-    match with_auth_timeout(config, startup(config, target, max)).await {
+    match with_auth_timeout(config, startup(config, target, max, encryption)).await {
         Err(Startup::VersionRejected(e)) if max > ProtocolVersion::V3_0 && min <= ProtocolVersion::V3_0 => {
             tracing::debug!(target: "tusk::connect", "server rejected protocol {max} ({e}); retrying with 3.0");
-            startup(config, target, ProtocolVersion::V3_0)
-                .await
-                .map_err(Startup::into_error)
+            startup(config, target, ProtocolVersion::V3_0, encryption).await
         }
-        r => r.map_err(Startup::into_error),
+        r => r,
     }
 }
 
@@ -150,12 +191,25 @@ enum Startup {
     Failed(Error),
     /// The server refused the requested protocol version outright (pre-NegotiateProtocolVersion servers).
     VersionRejected(Error),
+    /// TLS could not be set up.
+    Negotiation(Error),
+    /// The server sent an ErrorResponse before authentication completed; `true` if over TLS.
+    Rejected(Error, bool),
 }
 
 impl Startup {
     fn into_error(self) -> Error {
         match self {
-            Startup::Failed(e) | Startup::VersionRejected(e) => e,
+            Startup::Failed(e) | Startup::VersionRejected(e) | Startup::Negotiation(e) | Startup::Rejected(e, _) => e,
+        }
+    }
+
+    /// What the failure means for a retry with the other encryption.
+    fn kind(&self) -> Failure {
+        match self {
+            Startup::Negotiation(_) => Failure::Negotiation,
+            Startup::Rejected(_, over_tls) => Failure::Rejected { over_tls: *over_tls },
+            Startup::Failed(_) | Startup::VersionRejected(_) => Failure::Other,
         }
     }
 }
@@ -198,8 +252,20 @@ impl Handshake {
     }
 }
 
-async fn startup(config: &Config, target: &Target, version: ProtocolVersion) -> Result<Connection, Startup> {
+async fn startup(
+    config: &Config,
+    target: &Target,
+    version: ProtocolVersion,
+    encryption: Encryption,
+) -> Result<Connection, Startup> {
     let stream = open(config, target).await?;
+    let (stream, tls) = crate::tls::negotiate(stream, config, target, encryption)
+        .await
+        .map_err(|(e, failure)| match failure {
+            Failure::Negotiation => Startup::Negotiation(e),
+            _ => Startup::Failed(e),
+        })?;
+    let over_tls = tls.is_some();
     let mut hs = Handshake {
         stream,
         read_buf: BytesMut::with_capacity(8192),
@@ -237,9 +303,11 @@ async fn startup(config: &Config, target: &Target, version: ProtocolVersion) -> 
         config: Arc::new(config.clone()),
         target: target.clone(),
         cancel_timeout: config.get_cancel_timeout(),
+        tls,
     };
     let mut authenticated = false;
     let mut scram: Option<ScramClient> = None;
+    let require_auth = config.get_require_auth();
     loop {
         let msg = hs.read().await?;
         match msg {
@@ -247,6 +315,12 @@ async fn startup(config: &Config, target: &Target, version: ProtocolVersion) -> 
                 if authenticated {
                     return Err(Error::protocol("authentication request after authentication succeeded").into());
                 }
+                // require_auth: refuse a method before anything secret is sent, and an
+                // AuthenticationOk that did not follow an allowed method.
+                let private = hs.stream.is_unix() || hs.stream.is_encrypted();
+                require_auth.check(&a, info.auth_method, private, &describe(target))?;
+                // channel_binding=require: likewise, before anything secret is sent.
+                crate::tls::check_channel_binding(config, &a, info.auth_method)?;
                 match a {
                     Authentication::Ok => {
                         if let Some(s) = &scram
@@ -261,14 +335,14 @@ async fn startup(config: &Config, target: &Target, version: ProtocolVersion) -> 
                         authenticated = true;
                     }
                     Authentication::CleartextPassword => {
-                        let pw = password(config, "password")?;
-                        frontend::password(&mut hs.write_buf, pw).map_err(auth_encode)?;
+                        let pw = password(config, target, &user, "password")?;
+                        frontend::password(&mut hs.write_buf, &pw).map_err(auth_encode)?;
                         hs.send().await?;
                         info.auth_method = AuthMethod::Password;
                     }
                     Authentication::Md5Password { salt } => {
-                        let pw = password(config, "md5")?;
-                        let hashed = md5_password(&user, pw, salt);
+                        let pw = password(config, target, &user, "md5")?;
+                        let hashed = md5_password(&user, &pw, salt);
                         frontend::password(&mut hs.write_buf, hashed.as_bytes()).map_err(auth_encode)?;
                         hs.send().await?;
                         info.auth_method = AuthMethod::Md5;
@@ -278,23 +352,20 @@ async fn startup(config: &Config, target: &Target, version: ProtocolVersion) -> 
                         );
                     }
                     Authentication::Sasl { mechanisms } => {
-                        if !mechanisms.iter().any(|m| m == scram::SCRAM_SHA_256) {
-                            return Err(Error::new(
-                                ErrorKind::Auth,
-                                format!(
-                                    "the server offers only SASL mechanisms tusk does not support: {}",
-                                    mechanisms.join(", ")
-                                ),
-                            )
-                            .into());
-                        }
-                        let pw = password(config, "scram-sha-256")?;
+                        // SCRAM-SHA-256-PLUS when TLS and the server allow (channel_binding).
+                        let binding = crate::tls::scram_channel_binding(config, info.tls.as_ref(), &mechanisms)?;
+                        let plus = matches!(binding, ChannelBinding::TlsServerEndPoint(_));
+                        let pw = password(config, target, &user, "scram-sha-256")?;
                         let nonce = scram::generate_nonce(&rand::random::<[u8; 18]>());
-                        let client = ScramClient::new(pw, ChannelBinding::Unsupported, &nonce);
+                        let client = ScramClient::new(&pw, binding, &nonce);
                         frontend::sasl_initial_response(&mut hs.write_buf, client.mechanism(), &client.client_first())
                             .map_err(auth_encode)?;
                         hs.send().await?;
-                        info.auth_method = AuthMethod::ScramSha256;
+                        info.auth_method = if plus {
+                            AuthMethod::ScramSha256Plus
+                        } else {
+                            AuthMethod::ScramSha256
+                        };
                         scram = Some(client);
                     }
                     Authentication::SaslContinue { data } => {
@@ -390,6 +461,8 @@ async fn startup(config: &Config, target: &Target, version: ProtocolVersion) -> 
                 let e = Error::db(kind, db);
                 return Err(if unsupported_version {
                     Startup::VersionRejected(e)
+                } else if !authenticated {
+                    Startup::Rejected(e, over_tls)
                 } else {
                     Startup::Failed(e)
                 });
@@ -441,13 +514,28 @@ fn apply_keepalives(stream: &TcpStream, config: &Config) -> std::io::Result<()> 
     Ok(())
 }
 
-fn password<'c>(config: &'c Config, method: &str) -> Result<&'c [u8]> {
-    config.get_password().ok_or_else(|| {
-        Error::new(
-            ErrorKind::Auth,
-            format!("the server requested {method} authentication, but no password was supplied"),
-        )
-    })
+/// The password to answer the server's request with, looked for in libpq's order: the
+/// `password` parameter (from the connection string, a service file or `PGPASSWORD`),
+/// then the password file. Called only when the server asks for a password.
+fn password(config: &Config, target: &Target, user: &str, method: &str) -> Result<Vec<u8>> {
+    if let Some(pw) = config.get_password() {
+        return Ok(pw.to_vec());
+    }
+    match crate::pgpass::lookup(config, target, user, &config.effective_dbname()) {
+        Some(pw) if !pw.is_empty() => Ok(pw),
+        _ => {
+            let file = crate::pgpass::path_for(config)
+                .map(|p| format!(", nor in the password file \"{}\"", p.display()))
+                .unwrap_or_default();
+            Err(Error::new(
+                ErrorKind::Auth,
+                format!(
+                    "the server requested {method} authentication, but no password was supplied \
+                     (none in the connection string or PGPASSWORD{file})"
+                ),
+            ))
+        }
+    }
 }
 
 fn auth_encode(e: tusk_proto::ProtoError) -> Error {

@@ -21,7 +21,6 @@ use crate::stream::Stream;
 use bytes::{Buf, BytesMut};
 use std::collections::HashMap;
 use std::fmt;
-use std::ops::Range;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -109,6 +108,8 @@ pub(crate) struct SessionInfo {
     pub(crate) config: Arc<Config>,
     pub(crate) target: crate::config::Target,
     pub(crate) cancel_timeout: std::time::Duration,
+    /// What TLS negotiated, if the session uses TLS.
+    pub(crate) tls: Option<crate::tls::TlsInfo>,
 }
 
 static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
@@ -158,7 +159,6 @@ pub struct Connection {
     query_timeout: Option<Duration>,
     pub(crate) type_cache: crate::type_resolver::TypeCache,
     id: u64,
-    ranges: Vec<Option<Range<usize>>>,
 }
 
 impl fmt::Debug for Connection {
@@ -260,7 +260,6 @@ impl Connection {
             cache: StatementCache::new(DEFAULT_STATEMENT_CACHE_SIZE, StatementCacheMode::Named),
             type_cache: Default::default(),
             id: NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed),
-            ranges: Vec::new(),
         }
     }
 
@@ -331,6 +330,20 @@ impl Connection {
     /// request fails with [`ErrorKind::Closed`].
     pub fn is_broken(&self) -> bool {
         self.broken.is_some()
+    }
+
+    /// What TLS negotiated (version, cipher suite, ALPN, how the server's certificate was
+    /// verified), or `None` when the session is not encrypted. See [`crate::TlsInfo`].
+    ///
+    /// ```no_run
+    /// # async fn f() -> tusk::Result<()> {
+    /// let conn = tusk::Connection::connect("host=localhost sslmode=require").await?;
+    /// let tls = conn.tls_info().expect("sslmode=require");
+    /// println!("{} {}", tls.protocol_version(), tls.cipher_suite());
+    /// # Ok(()) }
+    /// ```
+    pub fn tls_info(&self) -> Option<&crate::tls::TlsInfo> {
+        self.info.tls.as_ref()
     }
 
     /// Whether this connection uses a unix-domain socket.
@@ -541,7 +554,7 @@ impl Connection {
                     let Some(cols) = &columns else {
                         return Err(self.fail(Error::protocol("DataRow without RowDescription")));
                     };
-                    let row = Row::new(cols.clone(), row, &mut self.ranges).map_err(|e| self.fail(e))?;
+                    let row = Row::new(cols.clone(), row).map_err(|e| self.fail(e))?;
                     out.push(SimpleQueryMessage::Row(row));
                 }
                 BackendMessage::CommandComplete { tag } => {
@@ -815,7 +828,7 @@ impl Connection {
             match self.read().await? {
                 BackendMessage::DataRow(row) => {
                     if error.is_none() {
-                        let row = Row::new(columns.clone(), row, &mut self.ranges).map_err(|e| self.fail(e))?;
+                        let row = Row::new(columns.clone(), row).map_err(|e| self.fail(e))?;
                         if let Err(e) = on_row(row) {
                             error = Some(e);
                         }
@@ -891,7 +904,7 @@ impl Connection {
 
     /// Builds a row, marking the connection broken if the server's row is malformed.
     pub(crate) fn make_row(&mut self, columns: Arc<[Column]>, row: tusk_proto::backend::DataRow) -> Result<Row> {
-        Row::new(columns, row, &mut self.ranges).map_err(|e| self.fail(e))
+        Row::new(columns, row).map_err(|e| self.fail(e))
     }
 
     /// Gets the session in step before a new request: fails if broken, finishes sending
@@ -1106,7 +1119,10 @@ impl Connection {
             }
             _ if self.stale_syncs > 0 => {}
             other => {
-                self.observe_types(&other);
+                // Rows never say anything about types: keep the per-row path lean.
+                if !matches!(other, BackendMessage::DataRow(_)) {
+                    self.observe_types(&other);
+                }
                 return Ok(Some(other));
             }
         }

@@ -128,6 +128,9 @@ use tusk_types::{Format, FromSql, ToSql, Type};
 /// Payload size of the CopyData messages a [`CopyIn`] sends.
 const MESSAGE_SIZE: usize = 64 * 1024;
 /// Once the connection's write buffer holds this much, it is sent before more is added.
+/// How many writes may pass between looks at the read side (see `poll_ready`).
+const CHECK_EVERY: u32 = 64;
+
 const FLUSH_AT: usize = 128 * 1024;
 /// PostgreSQL's limit on one CopyData message and on one value: 1 GiB − 1.
 const MAX_MESSAGE: usize = (1 << 30) - 1;
@@ -180,6 +183,7 @@ impl Connection {
             pending: BytesMut::new(),
             phase: InPhase::Sending,
             ready: false,
+            unchecked: 0,
             rows: None,
         })
     }
@@ -394,6 +398,8 @@ pub struct CopyIn<'a> {
     phase: InPhase,
     /// Whether the ReadyForQuery that ends the statement has been read.
     ready: bool,
+    /// Writes since the read side was last checked for a server error.
+    unchecked: u32,
     /// From CommandComplete.
     rows: Option<u64>,
 }
@@ -573,10 +579,19 @@ impl<'a> CopyIn<'a> {
 
     /// Ready to take more data: the server has not rejected the COPY, and the write
     /// buffer is below [`FLUSH_AT`] (sending it if need be).
+    ///
+    /// Looking at the read side costs a system call's worth of work, so it is done
+    /// every [`CHECK_EVERY`] writes and whenever the buffer is sent, not on every row: a
+    /// server error still surfaces within a few writes, and at `finish` at the latest.
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
-        self.poll_incoming(cx)?;
+        self.unchecked += 1;
+        let flushing = self.conn.write_buf().len() >= FLUSH_AT;
+        if flushing || self.unchecked >= CHECK_EVERY {
+            self.unchecked = 0;
+            self.poll_incoming(cx)?;
+        }
         self.check()?;
-        if self.conn.write_buf().len() < FLUSH_AT {
+        if !flushing {
             return Poll::Ready(Ok(()));
         }
         self.poll_write_out(cx)

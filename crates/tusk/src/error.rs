@@ -230,7 +230,23 @@ impl Error {
     }
 
     pub(crate) fn io(e: std::io::Error) -> Error {
-        Error::with_source(ErrorKind::Io, "I/O failed", e)
+        // A TLS failure (an alert from the server, a corrupt record) reaches us wrapped in
+        // an io::Error: report it as what it is.
+        match crate::tls::error_from_io(e) {
+            Ok(tls) => tls,
+            Err(e) => Error::with_source(ErrorKind::Io, "I/O failed", e),
+        }
+    }
+
+    /// Puts `context` in front of the message, keeping kind, source and server fields.
+    pub(crate) fn with_context(mut self, context: impl Into<String>) -> Error {
+        let context = context.into();
+        self.0.message = if self.0.message.is_empty() {
+            context
+        } else {
+            format!("{context}: {}", self.0.message)
+        };
+        self
     }
 
     pub(crate) fn protocol(message: impl Into<String>) -> Error {

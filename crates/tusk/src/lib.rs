@@ -23,6 +23,8 @@
 //! ## What is where
 //!
 //! - [`Config`]: connection parameters with libpq's names, syntaxes and environment.
+//! - [`service`], [`pgpass`], [`require_auth`]: service files, the password file, and
+//!   which authentication methods the client accepts.
 //! - [`Connection`]: one session, driven by its owner (`&mut self`, no background task).
 //! - [`Row`], [`Column`], [`Statement`]: results and prepared statements.
 //! - [`CopyIn`], [`CopyOut`], [`BinaryCopyInWriter`], [`BinaryCopyOutReader`]: bulk data with COPY.
@@ -40,13 +42,17 @@ mod connection;
 mod copy;
 mod error;
 mod notify;
+pub mod pgpass;
 mod from_row;
 pub mod pipeline;
+pub mod require_auth;
 mod row;
 mod row_stream;
+pub mod service;
 mod statement;
 pub mod transaction;
 mod stream;
+pub mod tls;
 mod type_resolver;
 
 pub use client::{Client, ClientOptions, ClientStatement};
@@ -69,6 +75,7 @@ pub use tusk_macros::{FromRow, FromSql, ToSql};
 pub use row::{Column, Row, RowIndex};
 pub use row_stream::{Portal, RowStream};
 pub use statement::Statement;
+pub use tls::{ServerVerification, TlsInfo, TrustAnchors};
 pub use transaction::Transaction;
 pub use tusk_proto::backend::TransactionStatus;
 pub use tusk_proto::frontend::ProtocolVersion;

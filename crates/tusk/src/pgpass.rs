@@ -161,7 +161,12 @@ impl fmt::Debug for Match {
 /// ```
 pub fn find(contents: &[u8], key: &Key<'_>) -> Option<Match> {
     let port = key.port.to_string();
-    let wanted = [key.host.as_bytes(), port.as_bytes(), key.database.as_bytes(), key.user.as_bytes()];
+    let wanted = [
+        key.host.as_bytes(),
+        port.as_bytes(),
+        key.database.as_bytes(),
+        key.user.as_bytes(),
+    ];
     for (index, raw) in contents.split(|b| *b == b'\n').enumerate() {
         if raw.first() == Some(&b'#') {
             continue;
@@ -463,7 +468,11 @@ mod tests {
         assert_eq!(pw("**:5432:sales:alice:pw", &K), None);
         let star = key("*", 5432, "sales", "alice");
         assert_eq!(pw(r"\*:5432:sales:alice:pw", &star).as_deref(), Some("pw"));
-        assert_eq!(pw(r"\*:5432:sales:alice:pw", &K), None, "an escaped star is no wildcard");
+        assert_eq!(
+            pw(r"\*:5432:sales:alice:pw", &K),
+            None,
+            "an escaped star is no wildcard"
+        );
         assert_eq!(pw("*:5432:sales:alice:pw", &star).as_deref(), Some("pw"));
     }
 
@@ -506,7 +515,10 @@ mod tests {
         assert_eq!(m.password(), b"pw");
         assert_eq!(m.line(), 5);
         // Only a # in the first column starts a comment.
-        assert_eq!(pw(" #:*:*:*:pw", &key(" #", 5432, "sales", "alice")).as_deref(), Some("pw"));
+        assert_eq!(
+            pw(" #:*:*:*:pw", &key(" #", 5432, "sales", "alice")).as_deref(),
+            Some("pw")
+        );
         assert_eq!(pw("*:*:*:*:pw\r\r", &K).as_deref(), Some("pw"));
     }
 
@@ -547,12 +559,17 @@ mod tests {
     #[test]
     fn localhost_line_matches_the_default_socket_and_tcp_localhost() {
         let file = "localhost:5432:*:*:local\n";
-        let socket = host_name(&Host::Unix(default_socket_dir().to_path_buf()));
+        let default = Host::Unix(default_socket_dir().to_path_buf());
+        let socket = host_name(&default);
         assert_eq!(pw(file, &key(&socket, 5432, "d", "u")).as_deref(), Some("local"));
         assert_eq!(pw(file, &key("localhost", 5432, "d", "u")).as_deref(), Some("local"));
-        let other = host_name(&Host::Unix("/srv/sock".into()));
+        let custom = Host::Unix("/srv/sock".into());
+        let other = host_name(&custom);
         assert_eq!(pw(file, &key(&other, 5432, "d", "u")), None);
-        assert_eq!(pw("/srv/sock:5432:*:*:dir", &key(&other, 5432, "d", "u")).as_deref(), Some("dir"));
+        assert_eq!(
+            pw("/srv/sock:5432:*:*:dir", &key(&other, 5432, "d", "u")).as_deref(),
+            Some("dir")
+        );
     }
 
     #[test]

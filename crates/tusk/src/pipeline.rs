@@ -93,7 +93,7 @@ impl<'c> Pipeline<'c> {
         if self.mode == SyncMode::PerItem {
             frontend::sync(&mut self.buf);
         }
-        if !self.statements.last().is_some_and(|s| s.name() == statement.name()) {
+        if self.statements.last().is_none_or(|s| s.name() != statement.name()) {
             self.statements.push(statement.clone());
         }
         self.items.push(statement.columns_arc().clone());

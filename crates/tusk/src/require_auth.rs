@@ -51,7 +51,7 @@
 //!
 //! Each authentication request of the server is checked *before* tusk answers it, so a
 //! refused method never receives a password, a hash or a SCRAM message: the connection
-//! fails with an [`ErrorKind::Auth`](crate::ErrorKind::Auth) error that names the method
+//! fails with an [`ErrorKind::Auth`] error that names the method
 //! the server asked for and the methods allowed. When the server finally sends
 //! AuthenticationOk, tusk checks that an allowed method was completed (libpq's "server
 //! did not complete authentication"). [`Connection::auth_method`](crate::Connection::auth_method)
@@ -430,7 +430,13 @@ impl RequireAuth {
     /// `used` is the method the client has answered so far ([`AuthMethod::None`] if
     /// none); `private` says whether the transport keeps a cleartext password from the
     /// network (a unix-domain socket, or TLS); `peer` names the server for messages.
-    pub(crate) fn check(&self, request: &Authentication, used: AuthMethod, private: bool, peer: &str) -> Result<(), Error> {
+    pub(crate) fn check(
+        &self,
+        request: &Authentication,
+        used: AuthMethod,
+        private: bool,
+        peer: &str,
+    ) -> Result<(), Error> {
         match request {
             Authentication::Ok => match Method::of_session(used) {
                 None if !self.none_allowed => Err(self.refuse(format!(
@@ -570,8 +576,14 @@ mod tests {
             ("md5,", "invalid require_auth value \"\""),
             ("md5, scram-sha-256", "invalid require_auth value \" scram-sha-256\""),
             ("!", "invalid require_auth value \"!\""),
-            ("md5,!password", "negative require_auth method \"!password\" cannot be mixed"),
-            ("!md5,password", "require_auth method \"password\" cannot be mixed with negative"),
+            (
+                "md5,!password",
+                "negative require_auth method \"!password\" cannot be mixed",
+            ),
+            (
+                "!md5,password",
+                "require_auth method \"password\" cannot be mixed with negative",
+            ),
             ("none,none", "\"none\" is specified more than once"),
             ("!md5,!md5", "\"md5\" is specified more than once"),
         ] {
@@ -584,17 +596,35 @@ mod tests {
     #[test]
     fn refused_requests_name_the_method_and_the_allowed_set() {
         let r = ra("scram-sha-256");
-        let e = check(&r, &Authentication::Md5Password { salt: [1; 4] }, AuthMethod::None, SOCKET).unwrap_err();
-        assert!(e.starts_with("authentication error: authentication method requirement \"scram-sha-256\" failed"), "{e}");
+        let e = check(
+            &r,
+            &Authentication::Md5Password { salt: [1; 4] },
+            AuthMethod::None,
+            SOCKET,
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("authentication error: authentication method requirement \"scram-sha-256\" failed"),
+            "{e}"
+        );
         assert!(e.contains("requested an MD5-hashed password (md5)"), "{e}");
         assert!(e.contains("allows only: scram-sha-256"), "{e}");
         assert!(e.contains("nothing secret was sent"), "{e}");
 
         let e = check(&ra("md5,none"), &sasl(&["SCRAM-SHA-256"]), AuthMethod::None, SOCKET).unwrap_err();
-        assert!(e.contains("SASL authentication (offered: SCRAM-SHA-256) (scram-sha-256)"), "{e}");
+        assert!(
+            e.contains("SASL authentication (offered: SCRAM-SHA-256) (scram-sha-256)"),
+            "{e}"
+        );
         assert!(e.contains("allows only: md5, none"), "{e}");
 
-        let e = check(&ra("!password"), &Authentication::CleartextPassword, AuthMethod::None, SOCKET).unwrap_err();
+        let e = check(
+            &ra("!password"),
+            &Authentication::CleartextPassword,
+            AuthMethod::None,
+            SOCKET,
+        )
+        .unwrap_err();
         assert!(e.contains("a cleartext password (password)"), "{e}");
         let e = check(&ra("scram-sha-256"), &Authentication::Gss, AuthMethod::None, SOCKET).unwrap_err();
         assert!(e.contains("GSSAPI"), "{e}");
@@ -607,9 +637,25 @@ mod tests {
     #[test]
     fn allowed_requests_pass() {
         let r = ra("scram-sha-256");
-        assert!(check(&r, &sasl(&["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"]), AuthMethod::None, TCP).is_ok());
+        assert!(
+            check(
+                &r,
+                &sasl(&["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"]),
+                AuthMethod::None,
+                TCP
+            )
+            .is_ok()
+        );
         let data = Bytes::from_static(b"x");
-        assert!(check(&r, &Authentication::SaslContinue { data: data.clone() }, AuthMethod::ScramSha256, TCP).is_ok());
+        assert!(
+            check(
+                &r,
+                &Authentication::SaslContinue { data: data.clone() },
+                AuthMethod::ScramSha256,
+                TCP
+            )
+            .is_ok()
+        );
         assert!(check(&r, &Authentication::SaslFinal { data }, AuthMethod::ScramSha256, TCP).is_ok());
         assert!(check(&r, &Authentication::Ok, AuthMethod::ScramSha256, TCP).is_ok());
         assert!(check(&r, &Authentication::Ok, AuthMethod::ScramSha256Plus, TCP).is_ok());
@@ -633,19 +679,49 @@ mod tests {
 
     #[test]
     fn cleartext_over_unencrypted_tcp_needs_password_named() {
-        let e = check(&RequireAuth::default(), &Authentication::CleartextPassword, AuthMethod::None, TCP).unwrap_err();
+        let e = check(
+            &RequireAuth::default(),
+            &Authentication::CleartextPassword,
+            AuthMethod::None,
+            TCP,
+        )
+        .unwrap_err();
         assert!(e.contains("db.example:5432"), "{e}");
         assert!(e.contains("require_auth=password"), "{e}");
         assert!(e.contains("sslmode=require"), "{e}");
         assert!(e.contains("nothing secret was sent"), "{e}");
         // A negated list allows the method but does not ask for it.
         assert!(check(&ra("!md5"), &Authentication::CleartextPassword, AuthMethod::None, TCP).is_err());
-        assert!(check(&ra("password"), &Authentication::CleartextPassword, AuthMethod::None, TCP).is_ok());
-        assert!(check(&ra("scram-sha-256,password"), &Authentication::CleartextPassword, AuthMethod::None, TCP).is_ok());
+        assert!(
+            check(
+                &ra("password"),
+                &Authentication::CleartextPassword,
+                AuthMethod::None,
+                TCP
+            )
+            .is_ok()
+        );
+        assert!(
+            check(
+                &ra("scram-sha-256,password"),
+                &Authentication::CleartextPassword,
+                AuthMethod::None,
+                TCP
+            )
+            .is_ok()
+        );
         // Private transports are fine by default.
         let default = RequireAuth::default();
         assert!(check(&default, &Authentication::CleartextPassword, AuthMethod::None, SOCKET).is_ok());
-        assert!(check(&ra("!md5"), &Authentication::CleartextPassword, AuthMethod::None, SOCKET).is_ok());
+        assert!(
+            check(
+                &ra("!md5"),
+                &Authentication::CleartextPassword,
+                AuthMethod::None,
+                SOCKET
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -662,6 +738,9 @@ mod tests {
         assert_eq!(Method::of_session(AuthMethod::Password), Some(Method::Password));
         assert_eq!(Method::of_session(AuthMethod::Md5), Some(Method::Md5));
         assert_eq!(Method::of_session(AuthMethod::ScramSha256), Some(Method::ScramSha256));
-        assert_eq!(Method::of_session(AuthMethod::ScramSha256Plus), Some(Method::ScramSha256));
+        assert_eq!(
+            Method::of_session(AuthMethod::ScramSha256Plus),
+            Some(Method::ScramSha256)
+        );
     }
 }

@@ -116,24 +116,85 @@ impl<T: ?Sized + RowIndex> RowIndex for &T {
 pub struct Row {
     columns: Arc<[Column]>,
     body: Bytes,
-    ranges: Box<[Option<Range<usize>>]>,
+    offsets: Offsets,
+}
+
+/// Where each value's length prefix sits in the body. Rows of up to
+/// [`INLINE_COLUMNS`] columns keep them inline: decoding a row allocates nothing.
+#[derive(Clone)]
+enum Offsets {
+    Inline { len: u8, at: [u32; INLINE_COLUMNS] },
+    Heap(Box<[u32]>),
+}
+
+const INLINE_COLUMNS: usize = 10;
+
+impl Offsets {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Offsets::Inline { len, at } => &at[..*len as usize],
+            Offsets::Heap(v) => v,
+        }
+    }
 }
 
 impl Row {
-    pub(crate) fn new(columns: Arc<[Column]>, row: DataRow, scratch: &mut Vec<Option<Range<usize>>>) -> Result<Row> {
-        row.ranges(scratch)?;
-        if scratch.len() != columns.len() {
+    /// Validates a DataRow against its columns and records where each value is, in
+    /// one pass over the body.
+    pub(crate) fn new(columns: Arc<[Column]>, row: DataRow) -> Result<Row> {
+        let body = row.into_body();
+        let b = &body[..];
+        let bad = |why: &str| Error::protocol(format!("malformed DataRow: {why}"));
+        if b.len() < 2 {
+            return Err(bad("missing column count"));
+        }
+        let n = u16::from_be_bytes([b[0], b[1]]) as usize;
+        if n != columns.len() {
             return Err(Error::protocol(format!(
-                "DataRow has {} columns but RowDescription announced {}",
-                scratch.len(),
+                "DataRow has {n} columns but RowDescription announced {}",
                 columns.len()
             )));
         }
-        Ok(Row {
-            columns,
-            body: row.into_body(),
-            ranges: scratch.as_slice().into(),
-        })
+        if b.len() > u32::MAX as usize {
+            return Err(bad("row larger than 4 GiB"));
+        }
+        let mut inline = [0u32; INLINE_COLUMNS];
+        let mut heap = if n > INLINE_COLUMNS { vec![0u32; n] } else { Vec::new() };
+        let slots: &mut [u32] = if n > INLINE_COLUMNS { &mut heap } else { &mut inline[..n] };
+        let mut pos = 2usize;
+        for slot in slots.iter_mut() {
+            let Some(len) = b.get(pos..pos + 4) else {
+                return Err(bad("truncated column length"));
+            };
+            let len = i32::from_be_bytes([len[0], len[1], len[2], len[3]]);
+            *slot = pos as u32;
+            pos += 4;
+            if len == -1 {
+                continue;
+            }
+            if len < 0 {
+                return Err(bad(&format!("invalid column length {len}")));
+            }
+            pos += len as usize;
+            if pos > b.len() {
+                return Err(bad("column value runs past the message"));
+            }
+        }
+        if pos != b.len() {
+            return Err(bad("trailing bytes after the last column"));
+        }
+        let offsets =
+            if n > INLINE_COLUMNS { Offsets::Heap(heap.into()) } else { Offsets::Inline { len: n as u8, at: inline } };
+        Ok(Row { columns, body, offsets })
+    }
+
+    /// The byte range of value `i` (`None` for NULL); `i` must be in range, and the
+    /// layout was validated by [`Row::new`].
+    fn range(&self, i: usize) -> Option<Range<usize>> {
+        let at = self.offsets.as_slice()[i] as usize;
+        let l = &self.body[at..at + 4];
+        let len = i32::from_be_bytes([l[0], l[1], l[2], l[3]]);
+        (len >= 0).then(|| at + 4..at + 4 + len as usize)
     }
 
     /// The columns of this row.
@@ -172,9 +233,9 @@ impl Row {
                 ),
             ));
         }
-        let result = match &self.ranges[i] {
+        let result = match self.range(i) {
             None => T::from_sql_null(col.type_()),
-            Some(r) => T::from_sql(col.type_(), col.format, &self.body[r.clone()]),
+            Some(r) => T::from_sql(col.type_(), col.format, &self.body[r]),
         };
         result.map_err(|e| {
             Error::with_source(
@@ -194,13 +255,13 @@ impl Row {
     /// Whether column `idx` is NULL.
     pub fn is_null(&self, idx: impl RowIndex) -> Result<bool> {
         let i = self.index_of(&idx)?;
-        Ok(self.ranges[i].is_none())
+        Ok(self.range(i).is_none())
     }
 
     /// The raw bytes of column `idx` in its wire format (`None` for NULL).
     pub fn get_raw(&self, idx: impl RowIndex) -> Result<Option<&[u8]>> {
         let i = self.index_of(&idx)?;
-        Ok(self.ranges[i].clone().map(|r| &self.body[r]))
+        Ok(self.range(i).map(|r| &self.body[r]))
     }
 
     fn index_of(&self, idx: &impl RowIndex) -> Result<usize> {
@@ -217,10 +278,10 @@ impl fmt::Debug for Row {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut m = f.debug_map();
         for (i, c) in self.columns.iter().enumerate() {
-            match &self.ranges[i] {
+            match self.range(i) {
                 None => m.entry(&c.name, &"NULL"),
                 Some(r) => {
-                    let raw = &self.body[r.clone()];
+                    let raw = &self.body[r];
                     match (c.format, std::str::from_utf8(raw)) {
                         (Format::Text, Ok(s)) => m.entry(&c.name, &s),
                         _ => m.entry(&c.name, &raw),

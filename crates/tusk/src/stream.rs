@@ -1,7 +1,8 @@
-//! The byte stream under a connection: TCP or a unix-domain socket.
+//! The byte stream under a connection: TCP, a unix-domain socket, or TLS over TCP.
 //!
-//! Later transports (TLS) become more variants here; everything above reads and writes
-//! through [`Stream`] and does not care which it is.
+//! Everything above reads and writes through [`Stream`] and does not care which it is.
+//! The TLS variant is boxed: a rustls session is large, and plain streams should not pay
+//! for it in every `Connection`.
 
 use std::io;
 use std::pin::Pin;
@@ -17,6 +18,7 @@ pub(crate) enum Stream {
     Tcp(TcpStream),
     #[cfg(unix)]
     Unix(UnixStream),
+    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
 }
 
 impl Stream {
@@ -24,6 +26,7 @@ impl Stream {
     pub(crate) fn keepalives(&self) -> Option<crate::config::Keepalives> {
         let tcp = match self {
             Stream::Tcp(s) => s,
+            Stream::Tls(s) => s.get_ref().0,
             #[cfg(unix)]
             Stream::Unix(_) => return None,
             #[allow(unreachable_patterns)]
@@ -45,9 +48,20 @@ impl Stream {
 
     pub(crate) fn is_unix(&self) -> bool {
         match self {
-            Stream::Tcp(_) => false,
+            Stream::Tcp(_) | Stream::Tls(_) => false,
             #[cfg(unix)]
             Stream::Unix(_) => true,
+        }
+    }
+
+    /// Whether the bytes are encrypted on the wire (TLS). A cleartext password is sent
+    /// over unencrypted TCP only when `require_auth` names `password`.
+    pub(crate) fn is_encrypted(&self) -> bool {
+        match self {
+            Stream::Tcp(_) => false,
+            #[cfg(unix)]
+            Stream::Unix(_) => false,
+            Stream::Tls(_) => true,
         }
     }
 }
@@ -58,6 +72,7 @@ impl AsyncRead for Stream {
             Stream::Tcp(s) => Pin::new(s).poll_read(cx, buf),
             #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Tls(s) => Pin::new(&mut **s).poll_read(cx, buf),
         }
     }
 }
@@ -68,6 +83,7 @@ impl AsyncWrite for Stream {
             Stream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
             #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Tls(s) => Pin::new(&mut **s).poll_write(cx, buf),
         }
     }
 
@@ -76,6 +92,7 @@ impl AsyncWrite for Stream {
             Stream::Tcp(s) => Pin::new(s).poll_flush(cx),
             #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_flush(cx),
+            Stream::Tls(s) => Pin::new(&mut **s).poll_flush(cx),
         }
     }
 
@@ -84,6 +101,7 @@ impl AsyncWrite for Stream {
             Stream::Tcp(s) => Pin::new(s).poll_shutdown(cx),
             #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_shutdown(cx),
+            Stream::Tls(s) => Pin::new(&mut **s).poll_shutdown(cx),
         }
     }
 
@@ -96,6 +114,7 @@ impl AsyncWrite for Stream {
             Stream::Tcp(s) => Pin::new(s).poll_write_vectored(cx, bufs),
             #[cfg(unix)]
             Stream::Unix(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Stream::Tls(s) => Pin::new(&mut **s).poll_write_vectored(cx, bufs),
         }
     }
 
@@ -104,6 +123,7 @@ impl AsyncWrite for Stream {
             Stream::Tcp(s) => s.is_write_vectored(),
             #[cfg(unix)]
             Stream::Unix(s) => s.is_write_vectored(),
+            Stream::Tls(s) => s.is_write_vectored(),
         }
     }
 }

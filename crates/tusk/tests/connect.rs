@@ -9,7 +9,11 @@ async fn every_role_connects_over_tcp_and_unix_socket() {
     for cluster in shared_clusters() {
         for role in [Role::Trust, Role::Password, Role::Md5, Role::Scram] {
             for transport in [Transport::Tcp, Transport::Unix] {
-                let conninfo = cluster.conninfo(role, transport, "postgres");
+                let mut conninfo = cluster.conninfo(role, transport, "postgres");
+                if role == Role::Password && transport == Transport::Tcp {
+                    // A cleartext password over unencrypted TCP must be allowed explicitly.
+                    conninfo.push_str(" require_auth=password");
+                }
                 let mut conn = Connection::connect(&conninfo)
                     .await
                     .unwrap_or_else(|e| panic!("PG{} {role:?} over {transport:?}: {e}", cluster.major()));
@@ -91,10 +95,11 @@ async fn wrong_password_is_an_auth_error_with_sqlstate() {
         for role in [Role::Password, Role::Md5, Role::Scram] {
             let info = cluster.role(role);
             let conninfo = format!(
-                "host={} port={} user={} password=wrong dbname=postgres",
+                "host={} port={} user={} password=wrong dbname=postgres require_auth={}",
                 cluster.host(),
                 cluster.port(),
-                info.name
+                info.name,
+                info.method
             );
             let e = Connection::connect(&conninfo).await.unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Auth, "{role:?}: {e}");
@@ -104,11 +109,37 @@ async fn wrong_password_is_an_auth_error_with_sqlstate() {
 }
 
 #[tokio::test]
+async fn cleartext_password_over_tcp_is_refused_by_default() {
+    for cluster in shared_clusters() {
+        let conninfo = format!(
+            "{} sslmode=disable",
+            cluster.conninfo(Role::Password, Transport::Tcp, "postgres")
+        );
+        let e = Connection::connect(&conninfo).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Auth, "{e}");
+        // Refused by tusk before the password was sent, not rejected by the server.
+        assert_eq!(e.code(), None, "{e}");
+        assert!(e.to_string().contains("unencrypted TCP"), "{e}");
+        assert!(e.to_string().contains("require_auth=password"), "{e}");
+        // Naming the method allows it; a unix-domain socket needs nothing.
+        let conn = Connection::connect(&format!("{conninfo} require_auth=password"))
+            .await
+            .unwrap();
+        assert_eq!(conn.auth_method(), AuthMethod::Password);
+        let conn = Connection::connect(&cluster.conninfo(Role::Password, Transport::Unix, "postgres"))
+            .await
+            .unwrap();
+        assert_eq!(conn.auth_method(), AuthMethod::Password);
+    }
+}
+
+#[tokio::test]
 async fn missing_password_is_a_clear_auth_error() {
     for cluster in shared_clusters() {
         let info = cluster.role(Role::Scram);
+        // (A passfile that does not exist, so that the user's ~/.pgpass cannot help.)
         let conninfo = format!(
-            "host={} port={} user={} dbname=postgres",
+            "host={} port={} user={} dbname=postgres passfile=/nonexistent/tusk/pgpass",
             cluster.host(),
             cluster.port(),
             info.name

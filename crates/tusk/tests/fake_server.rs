@@ -17,6 +17,11 @@ async fn handshake(sock: &mut TcpStream, buf: &mut BytesMut) -> Vec<(String, Str
         if let Some(p) = StartupPacket::decode(buf, &Limits::default()).unwrap() {
             match p {
                 StartupPacket::Startup { params, .. } => break params,
+                // sslmode=prefer (the default) asks for TLS first: this server has none.
+                StartupPacket::SslRequest => {
+                    sock.write_all(b"N").await.unwrap();
+                    continue;
+                }
                 other => panic!("unexpected {other:?}"),
             }
         }
@@ -223,7 +228,8 @@ async fn negotiate_protocol_version_downgrades_to_3_0() {
         sock.write_all(&out).await.unwrap();
         tokio::time::sleep(Duration::from_secs(5)).await;
     });
-    let conn = Connection::connect(&format!("host=127.0.0.1 port={port} user=u"))
+    // This server answers whatever comes first: no SSLRequest (sslmode=disable).
+    let conn = Connection::connect(&format!("host=127.0.0.1 port={port} user=u sslmode=disable"))
         .await
         .unwrap();
     assert_eq!(conn.protocol_version(), tusk::ProtocolVersion::V3_0);
@@ -241,10 +247,14 @@ async fn version_rejecting_server_gets_a_3_0_retry() {
             let (mut sock, _) = listener.accept().await.unwrap();
             let mut buf = BytesMut::new();
             let version = loop {
-                if let Some(StartupPacket::Startup { version, .. }) =
-                    StartupPacket::decode(&mut buf, &Limits::default()).unwrap()
-                {
-                    break version;
+                match StartupPacket::decode(&mut buf, &Limits::default()).unwrap() {
+                    Some(StartupPacket::Startup { version, .. }) => break version,
+                    // No TLS here: answer the default sslmode=prefer's SSLRequest with 'N'.
+                    Some(StartupPacket::SslRequest) => {
+                        sock.write_all(b"N").await.unwrap();
+                        continue;
+                    }
+                    _ => {}
                 }
                 sock.read_buf(&mut buf).await.unwrap();
             };

@@ -201,10 +201,10 @@ async fn ten_thousand_notifications_arrive_in_order_during_queries() {
         while got.len() < 10_000 && started.elapsed() < Duration::from_secs(60) {
             c.query_one("SELECT 1::int4", &[]).await.unwrap();
             got.extend(c.take_notifications());
-            if got.len() < 10_000 {
-                if let Some(n) = c.wait_for_notification(Duration::from_millis(50)).await.unwrap() {
-                    got.push(n);
-                }
+            if got.len() < 10_000
+                && let Some(n) = c.wait_for_notification(Duration::from_millis(50)).await.unwrap()
+            {
+                got.push(n);
             }
         }
         let pid = sender.await.unwrap();
@@ -374,4 +374,40 @@ async fn auth_timeout_bounds_a_stalled_startup() {
     assert_eq!(e.kind(), ErrorKind::Timeout);
     assert!(e.to_string().contains("auth_timeout"), "{e}");
     assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn cancellation_works_over_tls_with_the_session_settings() {
+    for tls in tusk_testkit::shared_tls_clusters() {
+        let info = format!(
+            "host=localhost port={} user=tusk_scram password=pw_scram dbname=postgres sslmode=verify-full sslrootcert={}",
+            tls.port(),
+            tls.certs.ca_path().display()
+        );
+        let mut c = Connection::connect(&info).await.unwrap();
+        assert!(c.tls_info().is_some(), "the session is encrypted");
+        // A token from another task.
+        let token = c.cancel_token();
+        let started = Instant::now();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            token.cancel().await.unwrap();
+        });
+        assert_eq!(c.execute("SELECT pg_sleep(30)", &[]).await.unwrap_err().code(), Some("57014"));
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert_usable(&mut c).await;
+        // Dropping the future, then a timeout.
+        let started = Instant::now();
+        let _ = tokio::time::timeout(Duration::from_millis(200), c.execute("SELECT pg_sleep(30)", &[])).await;
+        assert_usable(&mut c).await;
+        assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+        c.set_query_timeout(Some(Duration::from_millis(200)));
+        let started = Instant::now();
+        assert_eq!(c.execute("SELECT pg_sleep(30)", &[]).await.unwrap_err().kind(), ErrorKind::Timeout);
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert_usable(&mut c).await;
+        if tls.major() >= 18 {
+            assert_eq!(c.cancel_key_len(), 32, "3.2 keys over TLS");
+        }
+    }
 }

@@ -166,12 +166,18 @@ async fn tour(n: &mut u32, db: &mut Connection) -> tusk::Result<()> {
     )
     .await?;
 
-    step(n, "Dates and exact numerics arrive in binary and print as the server would", async {
-        let r = db.query_one("SELECT now()::date AS today, 1234.5678::numeric(10,2) AS price", &[]).await?;
-        let (today, price): (tusk::types::PgDate, tusk::types::PgNumeric) = (r.get("today")?, r.get("price")?);
-        println!("    today = {today} · price = {price} (exact, never through f64)");
-        Ok(())
-    })
+    step(
+        n,
+        "Dates and exact numerics arrive in binary and print as the server would",
+        async {
+            let r = db
+                .query_one("SELECT now()::date AS today, 1234.5678::numeric(10,2) AS price", &[])
+                .await?;
+            let (today, price): (tusk::types::PgDate, tusk::types::PgNumeric) = (r.get("today")?, r.get("price")?);
+            println!("    today = {today} · price = {price} (exact, never through f64)");
+            Ok(())
+        },
+    )
     .await?;
 
     step(n, "A server error keeps every field; the session carries on", async {

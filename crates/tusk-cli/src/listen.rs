@@ -22,7 +22,10 @@ pub fn split_args(args: Vec<String>, env: bool) -> (Option<String>, Vec<String>)
 pub async fn run(args: Vec<String>, env: bool) -> tusk::Result<()> {
     let (conn, channels) = split_args(args, env);
     if channels.is_empty() {
-        return Err(tusk::Error::new(tusk::ErrorKind::Config, "name at least one channel to listen on"));
+        return Err(tusk::Error::new(
+            tusk::ErrorKind::Config,
+            "name at least one channel to listen on",
+        ));
     }
     let config = crate::config_from(conn.as_deref())?;
     let mut c = Connection::connect_with(&config).await?;
@@ -42,7 +45,10 @@ pub async fn run(args: Vec<String>, env: bool) -> tusk::Result<()> {
         }
         let dropped = c.notifications_dropped();
         if dropped > reported {
-            eprintln!("warning: {} notification(s) were refused because the queue was full", dropped - reported);
+            eprintln!(
+                "warning: {} notification(s) were refused because the queue was full",
+                dropped - reported
+            );
             reported = dropped;
         }
     }
@@ -55,8 +61,14 @@ mod tests {
     #[test]
     fn first_argument_is_a_connection_only_when_it_looks_like_one() {
         let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(split_args(v(&["host=x", "a", "b"]), false), (Some("host=x".into()), v(&["a", "b"])));
-        assert_eq!(split_args(v(&["postgres://h/db", "a"]), false), (Some("postgres://h/db".into()), v(&["a"])));
+        assert_eq!(
+            split_args(v(&["host=x", "a", "b"]), false),
+            (Some("host=x".into()), v(&["a", "b"]))
+        );
+        assert_eq!(
+            split_args(v(&["postgres://h/db", "a"]), false),
+            (Some("postgres://h/db".into()), v(&["a"]))
+        );
         assert_eq!(split_args(v(&["jobs", "b"]), false), (None, v(&["jobs", "b"])));
         assert_eq!(split_args(v(&["a=b"]), true), (None, v(&["a=b"])));
     }

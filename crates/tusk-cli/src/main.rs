@@ -101,9 +101,12 @@ fn main() -> ExitCode {
     let result = rt.block_on(async {
         match cli.command {
             Command::Conninfo { conn, json } => conninfo::run(conn.as_deref(), json).await,
-            Command::Query { conn, command, format, timeout } => {
-                output::run_query(conn.as_deref(), &command, format, timeout).await
-            }
+            Command::Query {
+                conn,
+                command,
+                format,
+                timeout,
+            } => output::run_query(conn.as_deref(), &command, format, timeout).await,
             Command::Listen { args, env } => listen::run(args, env).await,
             Command::Copy(args) => copy::run(args).await,
             Command::Demo { conn } => demo::run(conn.as_deref()).await,

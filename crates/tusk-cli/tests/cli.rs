@@ -172,7 +172,12 @@ fn listen_prints_notifications_as_json_lines() {
         let mut line = String::new();
         stderr.read_line(&mut line).unwrap();
         assert!(line.contains("listening on 2 channel"), "{line}");
-        for (ch, payload) in [("Mixed Case", "one"), ("other", "two \"quoted\""), ("unheard", "x"), ("Mixed Case", "three")] {
+        for (ch, payload) in [
+            ("Mixed Case", "one"),
+            ("other", "two \"quoted\""),
+            ("unheard", "x"),
+            ("Mixed Case", "three"),
+        ] {
             cluster.psql(&format!("SELECT pg_notify('{ch}', '{payload}')")).unwrap();
         }
         let mut out = BufReader::new(child.stdout.take().unwrap());
@@ -181,7 +186,10 @@ fn listen_prints_notifications_as_json_lines() {
             let mut l = String::new();
             out.read_line(&mut l).unwrap();
             let v: serde_json::Value = serde_json::from_str(&l).unwrap();
-            got.push((v["channel"].as_str().unwrap().to_string(), v["payload"].as_str().unwrap().to_string()));
+            got.push((
+                v["channel"].as_str().unwrap().to_string(),
+                v["payload"].as_str().unwrap().to_string(),
+            ));
             assert!(v["process_id"].as_i64().unwrap() > 0);
         }
         child.kill().unwrap();

@@ -167,17 +167,21 @@ impl Client {
 
     /// `LISTEN` on a channel (quoted).
     pub async fn listen(&self, channel: &str) -> Result<()> {
-        self.batch_execute(&format!("LISTEN {}", crate::notify::quote_ident(channel))).await
+        self.batch_execute(&format!("LISTEN {}", crate::notify::quote_ident(channel)))
+            .await
     }
 
     /// `UNLISTEN` a channel (quoted).
     pub async fn unlisten(&self, channel: &str) -> Result<()> {
-        self.batch_execute(&format!("UNLISTEN {}", crate::notify::quote_ident(channel))).await
+        self.batch_execute(&format!("UNLISTEN {}", crate::notify::quote_ident(channel)))
+            .await
     }
 
     /// Sends a notification through `pg_notify` (channel and payload as parameters).
     pub async fn notify(&self, channel: &str, payload: &str) -> Result<()> {
-        self.execute("SELECT pg_notify($1, $2)", &[&channel, &payload]).await.map(drop)
+        self.execute("SELECT pg_notify($1, $2)", &[&channel, &payload])
+            .await
+            .map(drop)
     }
 
     /// Prepares a statement (on the shared connection).

@@ -184,7 +184,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
     let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let value: f64 = num.parse().map_err(|_| format!("\"{text}\" is not a duration (try 300ms, 2s or 1m)"))?;
+    let value: f64 = num
+        .parse()
+        .map_err(|_| format!("\"{text}\" is not a duration (try 300ms, 2s or 1m)"))?;
     let scale = match unit.trim() {
         "" | "s" | "sec" | "secs" => 1.0,
         "ms" => 1e-3,
@@ -1433,7 +1435,9 @@ impl Config {
     /// assert_eq!(tusk::Config::new().get_cancel_timeout(), std::time::Duration::from_secs(10));
     /// ```
     pub fn get_cancel_timeout(&self) -> Duration {
-        self.duration_param("cancel_timeout").filter(|d| !d.is_zero()).unwrap_or(Duration::from_secs(10))
+        self.duration_param("cancel_timeout")
+            .filter(|d| !d.is_zero())
+            .unwrap_or(Duration::from_secs(10))
     }
 
     /// How long authentication may take once the socket is open (`auth_timeout`; `None`
@@ -1470,7 +1474,9 @@ impl Config {
             idle: secs("keepalives_idle"),
             interval: secs("keepalives_interval"),
             count: int("keepalives_count").filter(|v| *v > 0).map(|v| v as u32),
-            user_timeout: int("tcp_user_timeout").filter(|v| *v > 0).map(|v| Duration::from_millis(v as u64)),
+            user_timeout: int("tcp_user_timeout")
+                .filter(|v| *v > 0)
+                .map(|v| Duration::from_millis(v as u64)),
         }
     }
 
@@ -1979,9 +1985,9 @@ fn check_value(key: &'static str, value: &str) -> Result<(), ConfigError> {
             )),
         },
         "statement_cache_mode" => one_of(key, value, &["named", "unnamed"]),
-        "query_timeout" | "cancel_timeout" | "auth_timeout" => parse_duration(value).map(drop).map_err(|why| {
-            ConfigError::for_key(key, format!("invalid {key} \"{value}\": {why}"))
-        }),
+        "query_timeout" | "cancel_timeout" | "auth_timeout" => parse_duration(value)
+            .map(drop)
+            .map_err(|why| ConfigError::for_key(key, format!("invalid {key} \"{value}\": {why}"))),
         _ => Ok(()),
     }
 }

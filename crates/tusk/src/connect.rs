@@ -118,9 +118,8 @@ async fn open(config: &Config, target: &Target) -> Result<Stream> {
             }
             .map_err(|e| Error::with_source(ErrorKind::Io, format!("cannot connect to {host}:{}", target.port), e))?;
             let _ = stream.set_nodelay(true);
-            apply_keepalives(&stream, config).map_err(|e| {
-                Error::with_source(ErrorKind::Io, "cannot set TCP keepalive options", e)
-            })?;
+            apply_keepalives(&stream, config)
+                .map_err(|e| Error::with_source(ErrorKind::Io, "cannot set TCP keepalive options", e))?;
             Ok(Stream::Tcp(stream))
         }
     }

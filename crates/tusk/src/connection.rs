@@ -13,6 +13,7 @@
 //! session is back in step before anything new is sent.
 
 use crate::cache::StatementCache;
+use crate::cancel::CancelToken;
 use crate::config::{Config, DEFAULT_STATEMENT_CACHE_SIZE, StatementCacheMode};
 use crate::error::{DbError, Error, ErrorKind, Result};
 use crate::row::{Column, Row};
@@ -24,9 +25,8 @@ use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
-use crate::cancel::CancelToken;
 use std::task::{Context, Poll};
+use std::time::Duration;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tusk_proto::backend::{BackendMessage, TransactionStatus};
 use tusk_proto::frontend::{self, BindError, ProtocolVersion, Target};
@@ -236,8 +236,10 @@ impl Connection {
     }
 
     pub(crate) fn from_parts(stream: Stream, read_buf: BytesMut, limits: Limits, info: SessionInfo) -> Connection {
-        let cancel_state =
-            Arc::new(CancelState { token: CancelToken::for_session(&info), spawned: std::sync::Mutex::new(None) });
+        let cancel_state = Arc::new(CancelState {
+            token: CancelToken::for_session(&info),
+            spawned: std::sync::Mutex::new(None),
+        });
         let query_timeout = info.config.get_query_timeout();
         Connection {
             stream,
@@ -674,7 +676,10 @@ impl Connection {
         rows_affected_out: &mut u64,
     ) -> Result<()> {
         match self.query_timeout {
-            None => self.guarded(|c| c.run_inner(statement, params, on_row, rows_affected_out)).await,
+            None => {
+                self.guarded(|c| c.run_inner(statement, params, on_row, rows_affected_out))
+                    .await
+            }
             Some(d) => {
                 let fut = self.guarded(|c| c.run_inner(statement, params, on_row, rows_affected_out));
                 match tokio::time::timeout(d, fut).await {
@@ -1048,19 +1053,8 @@ impl Connection {
                     Poll::Pending => break,
                 }
             }
-            if self.read_buf.capacity() - self.read_buf.len() < 4096 {
-                self.read_buf.reserve(READ_CHUNK);
-            }
-            match tokio_util::io::poll_read_buf(Pin::new(&mut self.stream), cx, &mut self.read_buf) {
-                Poll::Ready(Ok(0)) => {
-                    return Poll::Ready(Err(self.fail(Error::new(
-                        ErrorKind::Io,
-                        "the server closed the connection unexpectedly",
-                    ))));
-                }
-                Poll::Ready(Ok(_)) => continue,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(self.fail(Error::io(e)))),
-                Poll::Pending => return Poll::Pending,
+            if let Err(e) = std::task::ready!(self.poll_fill(cx)) {
+                return Poll::Ready(Err(e));
             }
         }
     }
@@ -1080,20 +1074,26 @@ impl Connection {
                 Ok(None) => {}
                 Err(e) => return Poll::Ready(Err(self.fail(Error::from(e)))),
             }
-            if self.read_buf.capacity() - self.read_buf.len() < 4096 {
-                self.read_buf.reserve(READ_CHUNK);
+            if let Err(e) = std::task::ready!(self.poll_fill(cx)) {
+                return Poll::Ready(Err(e));
             }
-            match tokio_util::io::poll_read_buf(Pin::new(&mut self.stream), cx, &mut self.read_buf) {
-                Poll::Ready(Ok(0)) => {
-                    return Poll::Ready(Err(self.fail(Error::new(
-                        ErrorKind::Io,
-                        "the server closed the connection unexpectedly",
-                    ))));
-                }
-                Poll::Ready(Ok(_)) => continue,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(self.fail(Error::io(e)))),
-                Poll::Pending => return Poll::Pending,
-            }
+        }
+    }
+
+    /// Reads more bytes from the socket into the read buffer (at least one, or an error:
+    /// end of stream is an error here, since a reply is always expected).
+    fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        if self.read_buf.capacity() - self.read_buf.len() < 4096 {
+            self.read_buf.reserve(READ_CHUNK);
+        }
+        match tokio_util::io::poll_read_buf(Pin::new(&mut self.stream), cx, &mut self.read_buf) {
+            Poll::Ready(Ok(0)) => Poll::Ready(Err(self.fail(Error::new(
+                ErrorKind::Io,
+                "the server closed the connection unexpectedly",
+            )))),
+            Poll::Ready(Ok(_)) => Poll::Ready(Ok(())),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(self.fail(Error::io(e)))),
+            Poll::Pending => Poll::Pending,
         }
     }
 
@@ -1104,8 +1104,16 @@ impl Connection {
             BackendMessage::ParameterStatus { name, value } => {
                 self.info.params.insert(name, value);
             }
-            BackendMessage::NotificationResponse { process_id, channel, payload } => {
-                self.notifications.push(Notification { process_id, channel, payload });
+            BackendMessage::NotificationResponse {
+                process_id,
+                channel,
+                payload,
+            } => {
+                self.notifications.push(Notification {
+                    process_id,
+                    channel,
+                    payload,
+                });
                 self.notified = true;
             }
             BackendMessage::ErrorResponse(f) if f.get(b'S').is_some_and(|s| s == "FATAL" || s == "PANIC") => {
@@ -1149,7 +1157,9 @@ impl CancelOnDrop {
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
         let Some(state) = self.0.take() else { return };
-        let Ok(rt) = tokio::runtime::Handle::try_current() else { return };
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
         let token = state.token.clone();
         let handle = rt.spawn(async move {
             if let Err(e) = token.cancel().await {

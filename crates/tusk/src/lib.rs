@@ -41,42 +41,42 @@ mod connect;
 mod connection;
 mod copy;
 mod error;
+mod from_row;
 mod notify;
 pub mod pgpass;
-mod from_row;
 pub mod pipeline;
 pub mod require_auth;
 mod row;
 mod row_stream;
 pub mod service;
 mod statement;
-pub mod transaction;
 mod stream;
 pub mod tls;
+pub mod transaction;
 mod type_resolver;
 
-pub use client::{Client, ClientOptions, ClientStatement};
 pub use cancel::{CancelToken, DEFAULT_CANCEL_TIMEOUT};
+pub use client::{Client, ClientOptions, ClientStatement};
 pub use config::Config;
-pub use notify::{NotificationStream, quote_ident};
 pub use connection::{
     AuthMethod, Connection, MAX_QUEUED_NOTIFICATIONS, NoticeHandler, Notification, Params, SimpleQueryMessage,
     ToStatement,
 };
 pub use copy::{BinaryCopyInWriter, BinaryCopyOutReader, BinaryRow, CopyIn, CopyOut};
 pub use error::{DbError, Error, ErrorKind, Result};
-pub use from_row::FromRow;
 #[doc(hidden)]
 pub use from_row::__private;
-/// Derive macros (feature `derive`, on by default): `FromRow` for structs read from rows,
-/// `ToSql`/`FromSql` for enums, composite types and domain newtypes. See [`tusk_macros`].
-#[cfg(feature = "derive")]
-pub use tusk_macros::{FromRow, FromSql, ToSql};
+pub use from_row::FromRow;
+pub use notify::{NotificationStream, quote_ident};
 pub use row::{Column, Row, RowIndex};
 pub use row_stream::{Portal, RowStream};
 pub use statement::Statement;
 pub use tls::{ServerVerification, TlsInfo, TrustAnchors};
 pub use transaction::Transaction;
+/// Derive macros (feature `derive`, on by default): `FromRow` for structs read from rows,
+/// `ToSql`/`FromSql` for enums, composite types and domain newtypes. See [`tusk_macros`].
+#[cfg(feature = "derive")]
+pub use tusk_macros::{FromRow, FromSql, ToSql};
 pub use tusk_proto::backend::TransactionStatus;
 pub use tusk_proto::frontend::ProtocolVersion;
 

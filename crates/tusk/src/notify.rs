@@ -43,7 +43,11 @@ pub(crate) struct NotificationQueue {
 impl NotificationQueue {
     pub(crate) fn new(capacity: usize) -> NotificationQueue {
         let (tx, rx) = mpsc::channel(capacity.max(1));
-        NotificationQueue { tx, rx: Some(rx), dropped: Arc::new(AtomicU64::new(0)) }
+        NotificationQueue {
+            tx,
+            rx: Some(rx),
+            dropped: Arc::new(AtomicU64::new(0)),
+        }
     }
 
     pub(crate) fn push(&self, n: Notification) {
@@ -63,7 +67,11 @@ impl NotificationQueue {
 
     pub(crate) fn take_stream(&mut self) -> Option<NotificationStream> {
         let rx = self.rx.take()?;
-        Some(NotificationStream { rx, dropped: self.dropped.clone(), reported: 0 })
+        Some(NotificationStream {
+            rx,
+            dropped: self.dropped.clone(),
+            reported: 0,
+        })
     }
 }
 
@@ -132,7 +140,9 @@ impl Connection {
 
     /// Sends a notification through `pg_notify`, with channel and payload as parameters.
     pub async fn notify(&mut self, channel: &str, payload: &str) -> Result<()> {
-        self.execute("SELECT pg_notify($1, $2)", &[&channel, &payload]).await.map(drop)
+        self.execute("SELECT pg_notify($1, $2)", &[&channel, &payload])
+            .await
+            .map(drop)
     }
 
     /// Takes the notifications received so far, oldest first (empty once the stream
@@ -182,7 +192,11 @@ mod tests {
     use super::*;
 
     fn n(i: i32) -> Notification {
-        Notification { process_id: i, channel: "c".into(), payload: i.to_string() }
+        Notification {
+            process_id: i,
+            channel: "c".into(),
+            payload: i.to_string(),
+        }
     }
 
     #[tokio::test]

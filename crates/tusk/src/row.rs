@@ -160,7 +160,11 @@ impl Row {
         }
         let mut inline = [0u32; INLINE_COLUMNS];
         let mut heap = if n > INLINE_COLUMNS { vec![0u32; n] } else { Vec::new() };
-        let slots: &mut [u32] = if n > INLINE_COLUMNS { &mut heap } else { &mut inline[..n] };
+        let slots: &mut [u32] = if n > INLINE_COLUMNS {
+            &mut heap
+        } else {
+            &mut inline[..n]
+        };
         let mut pos = 2usize;
         for slot in slots.iter_mut() {
             let Some(len) = b.get(pos..pos + 4) else {
@@ -183,8 +187,14 @@ impl Row {
         if pos != b.len() {
             return Err(bad("trailing bytes after the last column"));
         }
-        let offsets =
-            if n > INLINE_COLUMNS { Offsets::Heap(heap.into()) } else { Offsets::Inline { len: n as u8, at: inline } };
+        let offsets = if n > INLINE_COLUMNS {
+            Offsets::Heap(heap.into())
+        } else {
+            Offsets::Inline {
+                len: n as u8,
+                at: inline,
+            }
+        };
         Ok(Row { columns, body, offsets })
     }
 

@@ -43,7 +43,13 @@ impl Stream {
         );
         #[cfg(not(target_os = "linux"))]
         let (idle, interval, count, user_timeout) = (None, None, None, None);
-        Some(crate::config::Keepalives { enabled, idle, interval, count, user_timeout })
+        Some(crate::config::Keepalives {
+            enabled,
+            idle,
+            interval,
+            count,
+            user_timeout,
+        })
     }
 
     pub(crate) fn is_unix(&self) -> bool {

@@ -133,14 +133,21 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> RetryPolicy {
-        RetryPolicy { max_attempts: 10, base_delay: Duration::from_millis(5), max_delay: Duration::from_millis(500) }
+        RetryPolicy {
+            max_attempts: 10,
+            base_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(500),
+        }
     }
 }
 
 impl RetryPolicy {
     /// No retries.
     pub fn never() -> RetryPolicy {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
     }
 
     fn delay(&self, retry: u32) -> Duration {
@@ -184,7 +191,12 @@ impl Connection {
             ));
         }
         self.batch_execute(&options.begin_sql()).await?;
-        Ok(Transaction { conn: self, savepoint: None, depth: 0, done: false })
+        Ok(Transaction {
+            conn: self,
+            savepoint: None,
+            depth: 0,
+            done: false,
+        })
     }
 
     /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back on `Err`, and
@@ -256,8 +268,15 @@ impl<'c> Transaction<'c> {
 
     /// A nested transaction as a named savepoint.
     pub async fn savepoint(&mut self, name: &str) -> Result<Transaction<'_>> {
-        self.conn.batch_execute(&format!("SAVEPOINT {}", quote_ident(name))).await?;
-        Ok(Transaction { conn: self.conn, savepoint: Some(name.to_string()), depth: self.depth + 1, done: false })
+        self.conn
+            .batch_execute(&format!("SAVEPOINT {}", quote_ident(name)))
+            .await?;
+        Ok(Transaction {
+            conn: self.conn,
+            savepoint: Some(name.to_string()),
+            depth: self.depth + 1,
+            done: false,
+        })
     }
 
     /// A nested transaction with an automatic savepoint name.

@@ -60,7 +60,11 @@ async fn types_without_binary_support_come_back_as_text() {
         assert_eq!(row.columns()[0].format(), tusk::types::Format::Text);
         assert_eq!(row.get::<&str>("t").unwrap(), "(1,2)");
         assert_eq!(row.get::<&str>("a").unwrap(), "postgres=arwdDxt/postgres");
-        assert_eq!(row.get::<&str>("p").unwrap(), "(3,4)", "text parameters bind to types without binary support");
+        assert_eq!(
+            row.get::<&str>("p").unwrap(),
+            "(3,4)",
+            "text parameters bind to types without binary support"
+        );
     }
 }
 

@@ -7,11 +7,20 @@ use tusk::{Client, Connection, ErrorKind, TransactionStatus};
 use tusk_testkit::{Cluster, Role, Transport, shared_clusters};
 
 async fn connect(cluster: &Cluster, db: &str, extra: &str) -> Connection {
-    Connection::connect(&format!("{} {extra}", cluster.conninfo(Role::Scram, Transport::Tcp, db))).await.unwrap()
+    Connection::connect(&format!(
+        "{} {extra}",
+        cluster.conninfo(Role::Scram, Transport::Tcp, db)
+    ))
+    .await
+    .unwrap()
 }
 
 async fn setting(c: &mut Connection, name: &str) -> String {
-    c.query_one("SELECT current_setting($1)", &[&name]).await.unwrap().get::<String>(0).unwrap()
+    c.query_one("SELECT current_setting($1)", &[&name])
+        .await
+        .unwrap()
+        .get::<String>(0)
+        .unwrap()
 }
 
 #[tokio::test]
@@ -24,17 +33,26 @@ async fn isolation_levels_and_access_modes_are_applied() {
             (IsolationLevel::Serializable, "serializable"),
         ] {
             for ro in [true, false] {
-                let opts = TransactionOptions::new().isolation(level).read_only(ro).deferrable(true);
+                let opts = TransactionOptions::new()
+                    .isolation(level)
+                    .read_only(ro)
+                    .deferrable(true);
                 let mut tx = c.transaction_opts(opts).await.unwrap();
                 assert_eq!(setting(&mut tx, "transaction_isolation").await, name);
-                assert_eq!(setting(&mut tx, "transaction_read_only").await, if ro { "on" } else { "off" });
+                assert_eq!(
+                    setting(&mut tx, "transaction_read_only").await,
+                    if ro { "on" } else { "off" }
+                );
                 assert_eq!(setting(&mut tx, "transaction_deferrable").await, "on");
                 tx.commit().await.unwrap();
             }
         }
         assert_eq!(c.transaction_status(), TransactionStatus::Idle);
         // A read-only transaction refuses writes.
-        let mut tx = c.transaction_opts(TransactionOptions::new().read_only(true)).await.unwrap();
+        let mut tx = c
+            .transaction_opts(TransactionOptions::new().read_only(true))
+            .await
+            .unwrap();
         let e = tx.execute("CREATE TEMP TABLE nope (x int)", &[]).await.unwrap_err();
         assert_eq!(e.code(), Some("25006"));
         tx.rollback().await.unwrap();
@@ -71,10 +89,21 @@ async fn savepoints_nest_three_deep() {
             }
             sp1.commit().await.unwrap();
         }
-        let got: Vec<i32> = tx.query("SELECT v FROM s ORDER BY v", &[]).await.unwrap().iter().map(|r| r.get(0).unwrap()).collect();
+        let got: Vec<i32> = tx
+            .query("SELECT v FROM s ORDER BY v", &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0).unwrap())
+            .collect();
         assert_eq!(got, vec![1, 2, 3]);
         tx.commit().await.unwrap();
-        let n: i64 = c.query_one("SELECT count(*) FROM s", &[]).await.unwrap().get(0).unwrap();
+        let n: i64 = c
+            .query_one("SELECT count(*) FROM s", &[])
+            .await
+            .unwrap()
+            .get(0)
+            .unwrap();
         assert_eq!(n, 3);
     }
 }
@@ -89,8 +118,17 @@ async fn dropped_transaction_is_rolled_back_before_the_next_query() {
             let mut tx = c.transaction().await.unwrap();
             tx.execute("INSERT INTO d VALUES (1)", &[]).await.unwrap();
         }
-        assert_eq!(c.transaction_status(), TransactionStatus::InTransaction, "nothing sent from Drop");
-        let n: i64 = c.query_one("SELECT count(*) FROM d", &[]).await.unwrap().get(0).unwrap();
+        assert_eq!(
+            c.transaction_status(),
+            TransactionStatus::InTransaction,
+            "nothing sent from Drop"
+        );
+        let n: i64 = c
+            .query_one("SELECT count(*) FROM d", &[])
+            .await
+            .unwrap()
+            .get(0)
+            .unwrap();
         assert_eq!(n, 0);
         assert_eq!(c.transaction_status(), TransactionStatus::Idle);
         // A new transaction right after a dropped one works too.
@@ -113,7 +151,12 @@ async fn committing_a_failed_transaction_is_refused() {
         assert!(tx.execute("SELECT 1/0", &[]).await.is_err());
         let e = tx.commit().await.unwrap_err();
         assert!(e.to_string().contains("cannot commit"), "{e}");
-        let n: i64 = c.query_one("SELECT count(*) FROM f", &[]).await.unwrap().get(0).unwrap();
+        let n: i64 = c
+            .query_one("SELECT count(*) FROM f", &[])
+            .await
+            .unwrap()
+            .get(0)
+            .unwrap();
         assert_eq!(n, 0);
         assert_eq!(c.transaction_status(), TransactionStatus::Idle);
     }
@@ -124,7 +167,12 @@ async fn serializable_conflicts_commit_after_retries() {
     for cluster in shared_clusters() {
         let db = cluster.fresh_database().unwrap();
         let mut setup = connect(cluster, &db, "").await;
-        setup.batch_execute("CREATE TABLE counter (id int PRIMARY KEY, n int NOT NULL); INSERT INTO counter VALUES (1, 0)").await.unwrap();
+        setup
+            .batch_execute(
+                "CREATE TABLE counter (id int PRIMARY KEY, n int NOT NULL); INSERT INTO counter VALUES (1, 0)",
+            )
+            .await
+            .unwrap();
         let workers = 6;
         let per_worker = 10;
         // The closures borrow across awaits in ways that are not Send: run the workers
@@ -138,13 +186,17 @@ async fn serializable_conflicts_commit_after_retries() {
                 let mut retries_seen = 0u32;
                 for _ in 0..per_worker {
                     let opts = TransactionOptions::new().isolation(IsolationLevel::Serializable);
-                    let policy = RetryPolicy { max_attempts: 100, ..RetryPolicy::default() };
+                    let policy = RetryPolicy {
+                        max_attempts: 100,
+                        ..RetryPolicy::default()
+                    };
                     let mut attempts = 0u32;
                     c.transaction_with(opts, policy, async |tx| {
                         attempts += 1;
                         let n: i32 = tx.query_one("SELECT n FROM counter WHERE id = 1", &[]).await?.get(0)?;
                         tokio::time::sleep(Duration::from_millis(2)).await;
-                        tx.execute("UPDATE counter SET n = $1 WHERE id = 1", &[&(n + 1)]).await?;
+                        tx.execute("UPDATE counter SET n = $1 WHERE id = 1", &[&(n + 1)])
+                            .await?;
                         Ok(())
                     })
                     .await
@@ -163,9 +215,17 @@ async fn serializable_conflicts_commit_after_retries() {
                 retries
             })
             .await;
-        let n: i32 = setup.query_one("SELECT n FROM counter WHERE id = 1", &[]).await.unwrap().get(0).unwrap();
+        let n: i32 = setup
+            .query_one("SELECT n FROM counter WHERE id = 1", &[])
+            .await
+            .unwrap()
+            .get(0)
+            .unwrap();
         assert_eq!(n, workers * per_worker, "every increment committed exactly once");
-        assert!(retries > 0, "concurrent serializable updates must have conflicted at least once");
+        assert!(
+            retries > 0,
+            "concurrent serializable updates must have conflicted at least once"
+        );
         // Non-retryable errors are returned at once, and roll back.
         let e = setup
             .transaction_with(TransactionOptions::new(), RetryPolicy::default(), async |tx| {
@@ -175,7 +235,12 @@ async fn serializable_conflicts_commit_after_retries() {
             .await
             .unwrap_err();
         assert_eq!(e.code(), Some("22012"));
-        let n2: i32 = setup.query_one("SELECT n FROM counter WHERE id = 1", &[]).await.unwrap().get(0).unwrap();
+        let n2: i32 = setup
+            .query_one("SELECT n FROM counter WHERE id = 1", &[])
+            .await
+            .unwrap()
+            .get(0)
+            .unwrap();
         assert_eq!(n2, n);
     }
 }
@@ -188,7 +253,10 @@ async fn ten_thousand_notifications_arrive_in_order_during_queries() {
         let info = cluster.conninfo(Role::Scram, Transport::Tcp, "postgres");
         let sender = tokio::spawn(async move {
             let mut other = Connection::connect(&info).await.unwrap();
-            let s = other.prepare("SELECT pg_notify('Mixed Case Channel', $1)").await.unwrap();
+            let s = other
+                .prepare("SELECT pg_notify('Mixed Case Channel', $1)")
+                .await
+                .unwrap();
             let mut p = other.pipeline(tusk::pipeline::SyncMode::PerItem);
             for i in 0..10_000 {
                 p.add(&s, &[&format!("payload {i} ✓")]).unwrap();
@@ -215,17 +283,29 @@ async fn ten_thousand_notifications_arrive_in_order_during_queries() {
             assert_eq!(n.process_id, pid);
         }
         assert_eq!(c.notifications_dropped(), 0);
-        assert!(c.wait_for_notification(Duration::from_millis(50)).await.unwrap().is_none());
+        assert!(
+            c.wait_for_notification(Duration::from_millis(50))
+                .await
+                .unwrap()
+                .is_none()
+        );
         c.unlisten("Mixed Case Channel").await.unwrap();
         c.notify("Mixed Case Channel", "after unlisten").await.unwrap();
-        assert!(c.wait_for_notification(Duration::from_millis(100)).await.unwrap().is_none());
+        assert!(
+            c.wait_for_notification(Duration::from_millis(100))
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 }
 
 #[tokio::test]
 async fn notification_stream_is_consumed_in_another_task() {
     for cluster in shared_clusters() {
-        let client = Client::connect(&cluster.conninfo(Role::Trust, Transport::Unix, "postgres")).await.unwrap();
+        let client = Client::connect(&cluster.conninfo(Role::Trust, Transport::Unix, "postgres"))
+            .await
+            .unwrap();
         client.listen("events").await.unwrap();
         let mut stream = client.notification_stream().expect("first take");
         assert!(client.notification_stream().is_none(), "only once");
@@ -242,20 +322,32 @@ async fn notification_stream_is_consumed_in_another_task() {
         for i in 0..100 {
             other.notify("events", &i.to_string()).await.unwrap();
         }
-        let payloads = tokio::time::timeout(Duration::from_secs(20), consumer).await.unwrap().unwrap();
+        let payloads = tokio::time::timeout(Duration::from_secs(20), consumer)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(payloads, (0..100).map(|i| i.to_string()).collect::<Vec<_>>());
     }
 }
 
 async fn assert_usable(c: &mut Connection) {
-    assert_eq!(c.query_one("SELECT 'next'::text", &[]).await.unwrap().get::<&str>(0).unwrap(), "next");
+    assert_eq!(
+        c.query_one("SELECT 'next'::text", &[])
+            .await
+            .unwrap()
+            .get::<&str>(0)
+            .unwrap(),
+        "next"
+    );
 }
 
 #[tokio::test]
 async fn sleep_is_cancelled_by_a_token_from_another_task() {
     for cluster in shared_clusters() {
         for transport in [Transport::Tcp, Transport::Unix] {
-            let mut c = Connection::connect(&cluster.conninfo(Role::Scram, transport, "postgres")).await.unwrap();
+            let mut c = Connection::connect(&cluster.conninfo(Role::Scram, transport, "postgres"))
+                .await
+                .unwrap();
             let token = c.cancel_token();
             let started = Instant::now();
             tokio::spawn(async move {
@@ -264,7 +356,11 @@ async fn sleep_is_cancelled_by_a_token_from_another_task() {
             });
             let e = c.execute("SELECT pg_sleep(30)", &[]).await.unwrap_err();
             assert_eq!(e.code(), Some("57014"), "{e}");
-            assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "took {:?}",
+                started.elapsed()
+            );
             assert_usable(&mut c).await;
         }
     }
@@ -311,7 +407,11 @@ async fn query_timeout_cancels_and_keeps_the_connection() {
         let started = Instant::now();
         let e = c.execute("SELECT pg_sleep(30)", &[]).await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
-        assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "took {:?}",
+            started.elapsed()
+        );
         assert_usable(&mut c).await;
         let e = c.simple_query("SELECT pg_sleep(30)").await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Timeout);
@@ -321,20 +421,34 @@ async fn query_timeout_cancels_and_keeps_the_connection() {
         let mut c = connect(cluster, "postgres", "").await;
         let started = Instant::now();
         let r = c
-            .with_query_timeout(Some(Duration::from_millis(200)), async |c| c.execute("SELECT pg_sleep(30)", &[]).await)
+            .with_query_timeout(Some(Duration::from_millis(200)), async |c| {
+                c.execute("SELECT pg_sleep(30)", &[]).await
+            })
             .await;
         assert_eq!(r.unwrap_err().kind(), ErrorKind::Timeout);
         assert!(started.elapsed() < Duration::from_secs(1));
         assert_eq!(c.query_timeout(), None, "restored");
         assert_usable(&mut c).await;
-        assert_eq!(c.protocol_version(), if cluster.major() >= 18 { tusk::ProtocolVersion::V3_2 } else { tusk::ProtocolVersion::V3_0 });
+        assert_eq!(
+            c.protocol_version(),
+            if cluster.major() >= 18 {
+                tusk::ProtocolVersion::V3_2
+            } else {
+                tusk::ProtocolVersion::V3_0
+            }
+        );
     }
 }
 
 #[tokio::test]
 async fn keepalive_settings_are_applied_to_the_socket() {
     for cluster in shared_clusters() {
-        let c = connect(cluster, "postgres", "keepalives_idle=37 keepalives_interval=11 keepalives_count=4 tcp_user_timeout=9000").await;
+        let c = connect(
+            cluster,
+            "postgres",
+            "keepalives_idle=37 keepalives_interval=11 keepalives_count=4 tcp_user_timeout=9000",
+        )
+        .await;
         let k = c.socket_keepalives().expect("TCP");
         assert!(k.enabled);
         assert_eq!(k.idle, Some(Duration::from_secs(37)));
@@ -343,7 +457,9 @@ async fn keepalive_settings_are_applied_to_the_socket() {
         assert_eq!(k.user_timeout, Some(Duration::from_millis(9000)));
         let c = connect(cluster, "postgres", "keepalives=0").await;
         assert!(!c.socket_keepalives().unwrap().enabled);
-        let u = Connection::connect(&cluster.conninfo(Role::Trust, Transport::Unix, "postgres")).await.unwrap();
+        let u = Connection::connect(&cluster.conninfo(Role::Trust, Transport::Unix, "postgres"))
+            .await
+            .unwrap();
         assert!(u.socket_keepalives().is_none());
     }
 }
@@ -370,7 +486,9 @@ async fn auth_timeout_bounds_a_stalled_startup() {
         tokio::time::sleep(Duration::from_secs(3600)).await;
     });
     let started = Instant::now();
-    let e = Connection::connect(&format!("host=127.0.0.1 port={port} user=u auth_timeout=300ms")).await.unwrap_err();
+    let e = Connection::connect(&format!("host=127.0.0.1 port={port} user=u auth_timeout=300ms"))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
     assert!(e.to_string().contains("auth_timeout"), "{e}");
     assert!(started.elapsed() < Duration::from_secs(3));
@@ -393,17 +511,27 @@ async fn cancellation_works_over_tls_with_the_session_settings() {
             tokio::time::sleep(Duration::from_millis(200)).await;
             token.cancel().await.unwrap();
         });
-        assert_eq!(c.execute("SELECT pg_sleep(30)", &[]).await.unwrap_err().code(), Some("57014"));
+        assert_eq!(
+            c.execute("SELECT pg_sleep(30)", &[]).await.unwrap_err().code(),
+            Some("57014")
+        );
         assert!(started.elapsed() < Duration::from_secs(2));
         assert_usable(&mut c).await;
         // Dropping the future, then a timeout.
         let started = Instant::now();
         let _ = tokio::time::timeout(Duration::from_millis(200), c.execute("SELECT pg_sleep(30)", &[])).await;
         assert_usable(&mut c).await;
-        assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "took {:?}",
+            started.elapsed()
+        );
         c.set_query_timeout(Some(Duration::from_millis(200)));
         let started = Instant::now();
-        assert_eq!(c.execute("SELECT pg_sleep(30)", &[]).await.unwrap_err().kind(), ErrorKind::Timeout);
+        assert_eq!(
+            c.execute("SELECT pg_sleep(30)", &[]).await.unwrap_err().kind(),
+            ErrorKind::Timeout
+        );
         assert!(started.elapsed() < Duration::from_secs(1));
         assert_usable(&mut c).await;
         if tls.major() >= 18 {

@@ -38,11 +38,7 @@ fn has_version_byte(ty: &Type) -> bool {
 
 /// The format a string is sent in for `ty`.
 fn str_format(ty: &Type) -> Format {
-    if ty.is_textual() {
-        Format::Binary
-    } else {
-        Format::Text
-    }
+    if ty.is_textual() { Format::Binary } else { Format::Text }
 }
 
 /// Encodes a string for `ty` (see [`str_accepts`] and [`str_format`]).

@@ -830,6 +830,15 @@ impl Connection {
     ) -> Result<()> {
         let mut error = None;
         loop {
+            if error.is_none()
+                && let Some(row) = self.take_buffered_data_row()
+            {
+                let row = Row::new(columns.clone(), row).map_err(|e| self.fail(e))?;
+                if let Err(e) = on_row(row) {
+                    error = Some(e);
+                }
+                continue;
+            }
             match self.read().await? {
                 BackendMessage::DataRow(row) => {
                     if error.is_none() {
@@ -905,6 +914,24 @@ impl Connection {
             self.cache.insert(sql, stmt.clone());
         }
         Ok(stmt)
+    }
+
+    /// The row fast path: if the read buffer starts with a whole, well-framed DataRow,
+    /// splits it off without going through [`BackendMessage`] and the generic message
+    /// handling (rows never need it). Anything else — another message, a partial frame,
+    /// a bad length — is left for [`Self::poll_read`], which reports errors.
+    pub(crate) fn take_buffered_data_row(&mut self) -> Option<tusk_proto::backend::DataRow> {
+        let b = &self.read_buf;
+        if self.stale_syncs > 0 || b.len() < 5 || b[0] != b'D' {
+            return None;
+        }
+        let len = i32::from_be_bytes([b[1], b[2], b[3], b[4]]);
+        if len < 4 || len as usize > self.limits.max_message_len || b.len() < len as usize + 1 {
+            return None;
+        }
+        let mut frame = self.read_buf.split_to(len as usize + 1);
+        frame.advance(5);
+        Some(tusk_proto::backend::DataRow::from_body(frame.freeze()))
     }
 
     /// Builds a row, marking the connection broken if the server's row is malformed.

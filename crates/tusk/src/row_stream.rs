@@ -62,6 +62,11 @@ impl RowStream<'_> {
             if self.done {
                 return Poll::Ready(None);
             }
+            if self.error.is_none()
+                && let Some(row) = self.conn.take_buffered_data_row()
+            {
+                return Poll::Ready(Some(Row::new(self.columns.clone(), row).map_err(|e| self.conn.fail(e))));
+            }
             let msg = match ready!(self.conn.poll_read(cx)) {
                 Ok(m) => m,
                 Err(e) => {

@@ -723,6 +723,8 @@ impl Connection {
         let sql = match statement.as_source() {
             StatementSource::Prepared(s) => {
                 self.check_owner(s)?;
+                // Finish whatever an interrupted request left before queuing this one.
+                self.begin_request().await?;
                 self.start_execute(s, params, false)?;
                 return self
                     .finish_execute(s.columns_arc().clone(), false, &mut on_row, rows_affected_out)

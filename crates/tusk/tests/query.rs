@@ -302,6 +302,18 @@ async fn a_dropped_request_does_not_desynchronise_the_connection() {
 }
 
 #[tokio::test]
+async fn a_dropped_prepared_request_does_not_desynchronise_the_connection() {
+    for cluster in shared_clusters() {
+        let mut c = connect(cluster, "postgres").await;
+        let slow = c.prepare("SELECT pg_sleep(0.3)::text, 1::int4").await.unwrap();
+        let fast = c.prepare("SELECT $1::text").await.unwrap();
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(50), c.query(&slow, &[])).await;
+        let row = c.query_one(&fast, &[&"mine"]).await.unwrap();
+        assert_eq!(row.get::<&str>(0).unwrap(), "mine");
+    }
+}
+
+#[tokio::test]
 async fn notifications_are_queued_not_lost() {
     for cluster in shared_clusters() {
         let mut c = connect(cluster, "postgres").await;

@@ -793,16 +793,15 @@ impl Connection {
         if !self.cache.enabled() {
             return Ok((self.prepare_named(String::new(), sql, &[], false).await?, false));
         }
-        let stmt = match self.cache.mode() {
-            StatementCacheMode::Unnamed => self.prepare_named(String::new(), sql, &[], false).await?,
-            StatementCacheMode::Named => {
-                self.next_statement += 1;
-                let name = format!("tusk_c{}", self.next_statement);
-                self.prepare_named(name, sql, &[], true).await?
+        match self.cache.mode() {
+            // Prepares a named statement and caches it.
+            StatementCacheMode::Named => Ok((self.cached_statement(sql).await?, false)),
+            StatementCacheMode::Unnamed => {
+                let stmt = self.prepare_named(String::new(), sql, &[], false).await?;
+                self.cache.insert(sql, stmt.clone());
+                Ok((stmt, false))
             }
-        };
-        self.cache.insert(sql, stmt.clone());
-        Ok((stmt, false))
+        }
     }
 
     /// Encodes [Parse] Bind [Describe portal] Execute Sync and counts the Sync. Nothing

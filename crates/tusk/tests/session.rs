@@ -350,11 +350,14 @@ async fn sleep_is_cancelled_by_a_token_from_another_task() {
                 .unwrap();
             let token = c.cancel_token();
             let started = Instant::now();
-            tokio::spawn(async move {
+            let canceller = tokio::spawn(async move {
                 tokio::time::sleep(Duration::from_millis(200)).await;
                 token.cancel().await.unwrap();
             });
             let e = c.execute("SELECT pg_sleep(30)", &[]).await.unwrap_err();
+            // The query can fail before the cancel connection has closed; let the
+            // request finish before the next query, as a caller racing a token must.
+            canceller.await.unwrap();
             assert_eq!(e.code(), Some("57014"), "{e}");
             assert!(
                 started.elapsed() < Duration::from_secs(2),
@@ -507,7 +510,7 @@ async fn cancellation_works_over_tls_with_the_session_settings() {
         // A token from another task.
         let token = c.cancel_token();
         let started = Instant::now();
-        tokio::spawn(async move {
+        let canceller = tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(200)).await;
             token.cancel().await.unwrap();
         });
@@ -515,6 +518,7 @@ async fn cancellation_works_over_tls_with_the_session_settings() {
             c.execute("SELECT pg_sleep(30)", &[]).await.unwrap_err().code(),
             Some("57014")
         );
+        canceller.await.unwrap();
         assert!(started.elapsed() < Duration::from_secs(2));
         assert_usable(&mut c).await;
         // Dropping the future, then a timeout.

@@ -10,6 +10,7 @@ use crate::measure::{Meter, Span};
 use futures::TryStreamExt;
 use std::error::Error;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tusk::pipeline::SyncMode;
 
 /// Any failure of a run.
 pub type BoxError = Box<dyn Error + Send + Sync>;
@@ -117,7 +118,13 @@ impl Workload {
     /// The drivers that run this workload; the reference, tokio-postgres, comes last.
     pub fn drivers(self) -> &'static [Driver] {
         match self {
-            Workload::Point | Workload::Pipeline => &[Driver::Tusk, Driver::TuskClient, Driver::TokioPostgres],
+            Workload::Point => &[Driver::Tusk, Driver::TuskClient, Driver::TokioPostgres],
+            Workload::Pipeline => &[
+                Driver::Tusk,
+                Driver::TuskPerItem,
+                Driver::TuskClient,
+                Driver::TokioPostgres,
+            ],
             _ => &[Driver::Tusk, Driver::TokioPostgres],
         }
     }
@@ -136,8 +143,12 @@ pub fn point_rows(scale: f64) -> u64 {
 /// A driver, or a way of using one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Driver {
-    /// `tusk::Connection` (for `pipeline`: its explicit `Pipeline`).
+    /// `tusk::Connection` (for `pipeline`: its explicit `Pipeline` with one Sync for
+    /// the batch, `SyncMode::Batch`).
     Tusk,
+    /// For `pipeline` only: the explicit `Pipeline` with a Sync per query
+    /// (`SyncMode::PerItem`), independent items like tokio-postgres's.
+    TuskPerItem,
     /// `tusk::Client`, the shared handle with a background task.
     TuskClient,
     /// tokio-postgres 0.7, the reference.
@@ -149,6 +160,7 @@ impl Driver {
     pub fn name(self) -> &'static str {
         match self {
             Driver::Tusk => "tusk",
+            Driver::TuskPerItem => "tusk-per-item",
             Driver::TuskClient => "tusk-client",
             Driver::TokioPostgres => "tokio-postgres",
         }
@@ -156,15 +168,21 @@ impl Driver {
 
     /// The driver of a name.
     pub fn parse(name: &str) -> Option<Driver> {
-        [Driver::Tusk, Driver::TuskClient, Driver::TokioPostgres]
-            .into_iter()
-            .find(|d| d.name() == name)
+        [
+            Driver::Tusk,
+            Driver::TuskPerItem,
+            Driver::TuskClient,
+            Driver::TokioPostgres,
+        ]
+        .into_iter()
+        .find(|d| d.name() == name)
     }
 
     /// How the report names this driver in `workload`.
     pub fn label(self, workload: Workload) -> &'static str {
         match (self, workload) {
-            (Driver::Tusk, Workload::Pipeline) => "tusk Pipeline",
+            (Driver::Tusk, Workload::Pipeline) => "tusk Pipeline, batch",
+            (Driver::TuskPerItem, _) => "tusk Pipeline, per item",
             (Driver::Tusk, _) => "tusk Connection",
             (Driver::TuskClient, _) => "tusk Client",
             (Driver::TokioPostgres, _) => "tokio-postgres",
@@ -187,7 +205,8 @@ pub struct Outcome {
 pub async fn run(workload: Workload, driver: Driver, conninfo: &str, scale: f64) -> Result<Outcome, BoxError> {
     let ops = workload.ops(scale);
     match driver {
-        Driver::Tusk => tusk_conn::run(workload, conninfo, ops, scale).await,
+        Driver::Tusk => tusk_conn::run(workload, conninfo, ops, scale, SyncMode::Batch).await,
+        Driver::TuskPerItem => tusk_conn::run(workload, conninfo, ops, scale, SyncMode::PerItem).await,
         Driver::TuskClient => tusk_client::run(workload, conninfo, ops, scale).await,
         Driver::TokioPostgres => reference::run(workload, conninfo, ops, scale).await,
     }
@@ -267,15 +286,21 @@ fn check_rows(what: &str, expected: u64, got: u64) -> Result<(), BoxError> {
 
 mod tusk_conn {
     use super::*;
-    use tusk::pipeline::SyncMode;
     use tusk::types::Type;
     use tusk::{BinaryCopyInWriter, Connection};
 
-    pub async fn run(workload: Workload, conninfo: &str, n: u64, scale: f64) -> Result<Outcome, BoxError> {
+    /// `mode` is the pipeline's Sync placement (other workloads ignore it).
+    pub async fn run(
+        workload: Workload,
+        conninfo: &str,
+        n: u64,
+        scale: f64,
+        mode: SyncMode,
+    ) -> Result<Outcome, BoxError> {
         match workload {
             Workload::Connect => connect(conninfo, n).await,
             Workload::Point => point(conninfo, n, scale).await,
-            Workload::Pipeline => pipeline(conninfo, n, scale).await,
+            Workload::Pipeline => pipeline(conninfo, n, scale, mode).await,
             Workload::BigRead => bigread(conninfo, n).await,
             Workload::CopyIn => copyin(conninfo, n).await,
             Workload::Insert => insert(conninfo, n).await,
@@ -317,11 +342,11 @@ mod tusk_conn {
         })
     }
 
-    async fn pipeline(conninfo: &str, n: u64, scale: f64) -> Result<Outcome, BoxError> {
+    async fn pipeline(conninfo: &str, n: u64, scale: f64, mode: SyncMode) -> Result<Outcome, BoxError> {
         let keys = keys(n, scale);
         let mut conn = Connection::connect(conninfo).await?;
         let stmt = conn.prepare(POINT_SQL).await?;
-        let mut warm = conn.pipeline(SyncMode::PerItem);
+        let mut warm = conn.pipeline(mode);
         for key in &keys[..WARMUP] {
             warm.add(&stmt, &[key])?;
         }
@@ -332,7 +357,7 @@ mod tusk_conn {
         let meter = Meter::start();
         let mut sum = 0u64;
         let mut got = 0u64;
-        let mut p = conn.pipeline(SyncMode::PerItem);
+        let mut p = conn.pipeline(mode);
         for key in &keys[WARMUP..] {
             p.add(&stmt, &[key])?;
         }

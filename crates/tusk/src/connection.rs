@@ -831,14 +831,29 @@ impl Connection {
     ) -> Result<()> {
         let mut error = None;
         loop {
-            if error.is_none()
-                && let Some(row) = self.take_buffered_data_row()
-            {
-                let row = Row::new(columns.clone(), row).map_err(|e| self.fail(e))?;
-                if let Err(e) = on_row(row) {
-                    error = Some(e);
+            match self.take_fast() {
+                Some(Fast::Row(row)) => {
+                    if error.is_none() {
+                        let row = Row::new(columns.clone(), row).map_err(|e| self.fail(e))?;
+                        if let Err(e) = on_row(row) {
+                            error = Some(e);
+                        }
+                    }
+                    continue;
                 }
-                continue;
+                Some(Fast::BindComplete) => continue,
+                Some(Fast::CommandComplete(n)) => {
+                    *rows_affected_out = n;
+                    continue;
+                }
+                Some(Fast::Ready(s)) => {
+                    self.ready(s);
+                    return match error {
+                        Some(e) => Err(e),
+                        None => Ok(()),
+                    };
+                }
+                None => {}
             }
             match self.read().await? {
                 BackendMessage::DataRow(row) => {
@@ -933,6 +948,44 @@ impl Connection {
         let mut frame = self.read_buf.split_to(len as usize + 1);
         frame.advance(5);
         Some(tusk_proto::backend::DataRow::from_body(frame.freeze()))
+    }
+
+    /// The reply fast path: takes the whole frame at the front of the read buffer if it
+    /// is one of the few kinds a running request sees for every item (a row,
+    /// BindComplete, CommandComplete, ReadyForQuery), without allocating. Anything else
+    /// — other messages, partial or malformed frames, replies to be discarded — gives
+    /// `None` and is left for [`Self::read`], which handles or reports it.
+    pub(crate) fn take_fast(&mut self) -> Option<Fast> {
+        let b = &self.read_buf;
+        if self.stale_syncs > 0 || b.len() < 5 {
+            return None;
+        }
+        let len = i32::from_be_bytes([b[1], b[2], b[3], b[4]]);
+        if len < 4 || len as usize > self.limits.max_message_len || b.len() < len as usize + 1 {
+            return None;
+        }
+        let body = &b[5..len as usize + 1];
+        let fast = match b[0] {
+            b'D' => {
+                let mut frame = self.read_buf.split_to(len as usize + 1);
+                frame.advance(5);
+                return Some(Fast::Row(tusk_proto::backend::DataRow::from_body(frame.freeze())));
+            }
+            b'2' if body.is_empty() => Fast::BindComplete,
+            b'C' => match body.split_last() {
+                Some((0, tag)) if !tag.contains(&0) => Fast::CommandComplete(rows_affected_bytes(tag)),
+                _ => return None,
+            },
+            b'Z' => match body {
+                [b'I'] => Fast::Ready(TransactionStatus::Idle),
+                [b'T'] => Fast::Ready(TransactionStatus::InTransaction),
+                [b'E'] => Fast::Ready(TransactionStatus::Failed),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        self.read_buf.advance(len as usize + 1);
+        Some(fast)
     }
 
     /// Builds a row, marking the connection broken if the server's row is malformed.
@@ -1333,6 +1386,23 @@ pub(crate) fn unexpected(m: &BackendMessage) -> Error {
 }
 
 /// The row count at the end of a command tag (`INSERT 0 5` → 5, `SELECT 3` → 3).
+/// [`rows_affected`] of a tag still in bytes (any non-UTF-8 tag counts 0 rows).
+fn rows_affected_bytes(tag: &[u8]) -> u64 {
+    std::str::from_utf8(tag).map_or(0, rows_affected)
+}
+
+/// A frame taken by [`Connection::take_fast`].
+pub(crate) enum Fast {
+    /// DataRow.
+    Row(tusk_proto::backend::DataRow),
+    /// BindComplete.
+    BindComplete,
+    /// CommandComplete, as rows affected.
+    CommandComplete(u64),
+    /// ReadyForQuery.
+    Ready(TransactionStatus),
+}
+
 pub(crate) fn rows_affected(tag: &str) -> u64 {
     let mut words = tag.split(' ');
     let first = words.next().unwrap_or("");

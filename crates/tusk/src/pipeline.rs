@@ -28,13 +28,12 @@
 //! # Ok(()) }
 //! ```
 
-use crate::connection::{Connection, Params, encode_bind_execute_into, rows_affected, unexpected};
+use crate::connection::{Connection, Fast, Params, encode_bind_execute_into, rows_affected, unexpected};
 use crate::error::{DbError, Error, ErrorKind, Result};
-use crate::row::{Column, Row};
+use crate::row::Row;
 use crate::statement::Statement;
 use bytes::BytesMut;
-use std::sync::Arc;
-use tusk_proto::backend::BackendMessage;
+use tusk_proto::backend::{BackendMessage, DataRow, TransactionStatus};
 use tusk_proto::frontend;
 
 /// Where a pipeline puts its Syncs.
@@ -61,8 +60,10 @@ pub struct Pipeline<'c> {
     conn: &'c mut Connection,
     mode: SyncMode,
     buf: BytesMut,
-    items: Vec<Arc<[Column]>>,
-    /// Keeps statements alive (and so not closed) until the pipeline has run.
+    /// For each item, its statement's index in `statements`.
+    items: Vec<u32>,
+    /// The items' statements (consecutive repeats stored once); keeps them alive, and
+    /// so not closed, until the pipeline has run.
     statements: Vec<Statement>,
 }
 
@@ -96,7 +97,7 @@ impl<'c> Pipeline<'c> {
         if self.statements.last().is_none_or(|s| s.name() != statement.name()) {
             self.statements.push(statement.clone());
         }
-        self.items.push(statement.columns_arc().clone());
+        self.items.push((self.statements.len() - 1) as u32);
         Ok(self.items.len() - 1)
     }
 
@@ -148,7 +149,7 @@ impl<'c> Pipeline<'c> {
             conn: self.conn,
             mode: self.mode,
             items: self.items.into_iter(),
-            _statements: self.statements,
+            statements: self.statements,
             failed: None,
             syncs_left: syncs,
         })
@@ -159,8 +160,8 @@ impl<'c> Pipeline<'c> {
 pub struct PipelineResponses<'c> {
     conn: &'c mut Connection,
     mode: SyncMode,
-    items: std::vec::IntoIter<Arc<[Column]>>,
-    _statements: Vec<Statement>,
+    items: std::vec::IntoIter<u32>,
+    statements: Vec<Statement>,
     /// In batch mode, the error that made the server skip the rest.
     failed: Option<String>,
     syncs_left: usize,
@@ -170,7 +171,7 @@ impl PipelineResponses<'_> {
     /// The next item's result, or `None` when all are read. An `Err` from this
     /// method means the connection failed; the item's own error is the inner result.
     pub async fn next(&mut self) -> Result<Option<Result<PipelineResult>>> {
-        let Some(columns) = self.items.next() else {
+        let Some(statement) = self.items.next() else {
             // Batch mode: the final ReadyForQuery is still due.
             while self.syncs_left > 0 {
                 if let BackendMessage::ReadyForQuery(s) = self.conn.read().await? {
@@ -186,28 +187,41 @@ impl PipelineResponses<'_> {
                 format!("skipped: an earlier item of the batch failed ({first})"),
             ))));
         }
+        let columns = self.statements[statement as usize].columns_arc();
         let mut result = PipelineResult::default();
         let mut error = None;
         loop {
-            match self.conn.read().await? {
-                BackendMessage::BindComplete => {}
-                BackendMessage::DataRow(row) => {
+            // Rows and the frames every item gets take the allocation-free path; the
+            // rest (errors, notices, anything unusual) the general one.
+            let event = match self.conn.take_fast() {
+                Some(Fast::Row(row)) => Event::Row(row),
+                Some(Fast::BindComplete) => continue,
+                Some(Fast::CommandComplete(n)) => Event::Complete(n),
+                Some(Fast::Ready(s)) => Event::Ready(s),
+                None => match self.conn.read().await? {
+                    BackendMessage::BindComplete => continue,
+                    BackendMessage::DataRow(row) => Event::Row(row),
+                    BackendMessage::CommandComplete { tag } => Event::Complete(rows_affected(&tag)),
+                    BackendMessage::EmptyQueryResponse | BackendMessage::PortalSuspended => Event::Complete(0),
+                    BackendMessage::ErrorResponse(f) => {
+                        Event::Failed(Error::db(ErrorKind::Server, DbError::from_fields(f)))
+                    }
+                    BackendMessage::ReadyForQuery(s) => Event::Ready(s),
+                    other => return Err(self.conn.fail(unexpected(&other))),
+                },
+            };
+            match event {
+                Event::Row(row) => {
                     let row = self.conn.make_row(columns.clone(), row)?;
                     result.rows.push(row);
                 }
-                BackendMessage::CommandComplete { tag } => {
-                    result.rows_affected = rows_affected(&tag);
+                Event::Complete(n) => {
+                    result.rows_affected = n;
                     if self.mode == SyncMode::Batch {
                         return Ok(Some(Ok(result)));
                     }
                 }
-                BackendMessage::EmptyQueryResponse | BackendMessage::PortalSuspended => {
-                    if self.mode == SyncMode::Batch {
-                        return Ok(Some(Ok(result)));
-                    }
-                }
-                BackendMessage::ErrorResponse(f) => {
-                    let e = Error::db(ErrorKind::Server, DbError::from_fields(f));
+                Event::Failed(e) => {
                     if self.mode == SyncMode::Batch {
                         // The server now skips to the Sync; remaining items are cancelled.
                         self.failed = Some(e.to_string());
@@ -215,7 +229,7 @@ impl PipelineResponses<'_> {
                     }
                     error = Some(e);
                 }
-                BackendMessage::ReadyForQuery(s) => {
+                Event::Ready(s) => {
                     self.conn.on_ready(s);
                     self.syncs_left -= 1;
                     return Ok(Some(match error {
@@ -223,8 +237,16 @@ impl PipelineResponses<'_> {
                         None => Ok(result),
                     }));
                 }
-                other => return Err(self.conn.fail(unexpected(&other))),
             }
         }
     }
+}
+
+/// What a reply means to the item being read.
+enum Event {
+    Row(DataRow),
+    /// The item's statement finished, with this many rows affected.
+    Complete(u64),
+    Failed(Error),
+    Ready(TransactionStatus),
 }

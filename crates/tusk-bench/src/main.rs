@@ -172,6 +172,7 @@ fn child(args: &Args, workload: &str) -> AnyResult<()> {
         "wall_s": outcome.span.wall.as_secs_f64(),
         "user_s": outcome.span.user.as_secs_f64(),
         "sys_s": outcome.span.sys.as_secs_f64(),
+        "server_s": outcome.span.server.map(|d| d.as_secs_f64()),
         "peak_rss_kib": peak,
         "base_rss_kib": base_rss_kib,
         "checksum": outcome.checksum,

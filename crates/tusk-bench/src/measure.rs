@@ -5,8 +5,41 @@
 //! threads) is what the driver and the benchmark loop spent, and the process's peak
 //! resident set (`ru_maxrss`) is the peak of that one run — nothing earlier in the
 //! benchmark can have raised it.
+//!
+//! The server runs on the same machine, so a run that names its server backend
+//! ([`watch_server`]) also gets that backend's CPU time from `/proc/<pid>/stat`: when it
+//! is close to the wall time, the server, not the driver, bounds the throughput.
 
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
+
+/// The server backend of this run's connection, or 0.
+static SERVER_PID: AtomicI32 = AtomicI32::new(0);
+
+/// Names the server backend process (`pg_backend_pid()`) whose CPU time later meters
+/// measure too.
+pub fn watch_server(pid: i32) {
+    SERVER_PID.store(pid, Ordering::Relaxed);
+}
+
+/// User + system CPU time of the watched backend (clock-tick resolution, 10 ms on
+/// Linux), if one is watched and readable.
+fn server_cpu() -> Option<Duration> {
+    let pid = SERVER_PID.load(Ordering::Relaxed);
+    if pid <= 0 {
+        return None;
+    }
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name, in parentheses, may hold spaces: count fields after it.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // After the name: state is field 3 of proc(5), utime 14 and stime 15.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: sysconf only reads a configuration value; it has no memory effects.
+    let per_sec = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    let per_sec = u64::try_from(per_sec).ok().filter(|&t| t > 0)?;
+    Some(Duration::from_nanos(ticks * 1_000_000_000 / per_sec))
+}
 
 /// The process's resource usage at one moment.
 #[derive(Debug, Clone, Copy)]
@@ -57,6 +90,7 @@ pub fn current_rss_kib() -> u64 {
 pub struct Meter {
     wall: Instant,
     usage: Usage,
+    server: Option<Duration>,
 }
 
 /// What a [`Meter`] saw.
@@ -68,6 +102,8 @@ pub struct Span {
     pub user: Duration,
     /// Kernel CPU time of the whole process (sockets, page faults).
     pub sys: Duration,
+    /// CPU time of the watched server backend, if any (see [`watch_server`]).
+    pub server: Option<Duration>,
 }
 
 impl Meter {
@@ -77,6 +113,7 @@ impl Meter {
         Meter {
             wall: Instant::now(),
             usage,
+            server: server_cpu(),
         }
     }
 
@@ -84,10 +121,12 @@ impl Meter {
     pub fn stop(self) -> Span {
         let wall = self.wall.elapsed();
         let end = usage();
+        let server_end = server_cpu();
         Span {
             wall,
             user: end.user.saturating_sub(self.usage.user),
             sys: end.sys.saturating_sub(self.usage.sys),
+            server: self.server.zip(server_end).map(|(a, b)| b.saturating_sub(a)),
         }
     }
 }

@@ -20,6 +20,8 @@ pub struct RunRecord {
     pub wall_s: f64,
     pub user_s: f64,
     pub sys_s: f64,
+    /// CPU time of the server backend, when the run could read it.
+    pub server_s: Option<f64>,
     pub peak_rss_kib: u64,
     pub base_rss_kib: u64,
     pub checksum: u64,
@@ -36,6 +38,7 @@ impl RunRecord {
             wall_s: f("wall_s")?,
             user_s: f("user_s")?,
             sys_s: f("sys_s")?,
+            server_s: v["server_s"].as_f64(),
             peak_rss_kib: u("peak_rss_kib")?,
             base_rss_kib: u("base_rss_kib")?,
             checksum: u("checksum")?,
@@ -54,6 +57,11 @@ impl RunRecord {
         (self.user_s + self.sys_s) * 1e6 / self.ops as f64
     }
 
+    /// The server backend's CPU µs per operation, if known.
+    fn server_us_per_op(&self) -> Option<f64> {
+        Some(self.server_s? * 1e6 / self.ops as f64)
+    }
+
     fn peak_rss_mib(&self) -> f64 {
         self.peak_rss_kib as f64 / 1024.0
     }
@@ -64,6 +72,7 @@ impl RunRecord {
             "wall_s": self.wall_s,
             "user_s": self.user_s,
             "sys_s": self.sys_s,
+            "server_s": self.server_s,
             "ops_per_sec": self.ops_per_sec(),
             "cpu_us_per_op": self.cpu_us_per_op(),
             "peak_rss_kib": self.peak_rss_kib,
@@ -283,8 +292,8 @@ impl WorkloadReport {
         );
         let _ = writeln!(
             out,
-            "  {:<16} {:>12} {:>23} {:>10} {:>15} {:>13}",
-            "driver", "ops/s", "(min – max)", "CPU µs/op", "of which user", "peak RSS MiB"
+            "  {:<16} {:>12} {:>23} {:>10} {:>15} {:>13} {:>15}",
+            "driver", "ops/s", "(min – max)", "CPU µs/op", "of which user", "peak RSS MiB", "server µs/op"
         );
         for (driver, runs) in &self.runs {
             if runs.is_empty() {
@@ -295,15 +304,22 @@ impl WorkloadReport {
             let lo = runs.iter().map(RunRecord::ops_per_sec).fold(f64::INFINITY, f64::min);
             let hi = runs.iter().map(RunRecord::ops_per_sec).fold(0.0, f64::max);
             let user = median(runs.iter().map(|r| r.user_s * 1e6 / r.ops as f64).collect());
+            let server: Vec<f64> = runs.iter().filter_map(RunRecord::server_us_per_op).collect();
+            let server = if server.is_empty() {
+                "—".to_string()
+            } else {
+                cpu(median(server))
+            };
             let _ = writeln!(
                 out,
-                "  {:<16} {:>12.0} {:>23} {:>10} {:>15} {:>13.1}",
+                "  {:<16} {:>12.0} {:>23} {:>10} {:>15} {:>13.1} {:>15}",
                 driver.label(w),
                 m.ops_per_sec,
                 format!("({lo:.0} – {hi:.0})"),
                 cpu(m.cpu_us_per_op),
                 cpu(user),
                 m.peak_rss_mib,
+                server,
             );
         }
         if self.complete() {
@@ -590,6 +606,7 @@ mod tests {
             wall_s: 100.0 / ops_per_sec,
             user_s: cpu_s,
             sys_s: 0.0,
+            server_s: None,
             peak_rss_kib: 1024,
             base_rss_kib: 512,
             checksum: 7,

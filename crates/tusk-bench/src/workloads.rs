@@ -323,6 +323,7 @@ mod tusk_conn {
     async fn point(conninfo: &str, n: u64, scale: f64) -> Result<Outcome, BoxError> {
         let keys = keys(n, scale);
         let mut conn = Connection::connect(conninfo).await?;
+        crate::measure::watch_server(conn.backend_pid());
         let stmt = conn.prepare(POINT_SQL).await?;
         for key in &keys[..WARMUP] {
             conn.query_one(&stmt, &[key]).await?;
@@ -345,6 +346,7 @@ mod tusk_conn {
     async fn pipeline(conninfo: &str, n: u64, scale: f64, mode: SyncMode) -> Result<Outcome, BoxError> {
         let keys = keys(n, scale);
         let mut conn = Connection::connect(conninfo).await?;
+        crate::measure::watch_server(conn.backend_pid());
         let stmt = conn.prepare(POINT_SQL).await?;
         let mut warm = conn.pipeline(mode);
         for key in &keys[..WARMUP] {
@@ -380,6 +382,7 @@ mod tusk_conn {
 
     async fn bigread(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
         let mut conn = Connection::connect(conninfo).await?;
+        crate::measure::watch_server(conn.backend_pid());
         let stmt = conn.prepare(BIGREAD_SQL).await?;
         let meter = Meter::start();
         let mut sum = 0u64;
@@ -411,6 +414,7 @@ mod tusk_conn {
     async fn copyin(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
         let names = names();
         let mut conn = Connection::connect(conninfo).await?;
+        crate::measure::watch_server(conn.backend_pid());
         conn.batch_execute("TRUNCATE bench_copy").await?;
         let meter = Meter::start();
         let copy = conn.copy_in(COPY_SQL).await?;
@@ -435,6 +439,7 @@ mod tusk_conn {
     async fn insert(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
         let names = names();
         let mut conn = Connection::connect(conninfo).await?;
+        crate::measure::watch_server(conn.backend_pid());
         conn.batch_execute("TRUNCATE bench_insert").await?;
         let stmt = conn.prepare(INSERT_SQL).await?;
         let meter = Meter::start();
@@ -474,6 +479,7 @@ mod tusk_client {
     async fn point(conninfo: &str, n: u64, scale: f64) -> Result<Outcome, BoxError> {
         let keys = keys(n, scale);
         let client = Client::connect(conninfo).await?;
+        crate::measure::watch_server(client.backend_pid());
         let stmt = client.prepare(POINT_SQL).await?;
         for key in &keys[..WARMUP] {
             client.query_one(&stmt, &[key]).await?;
@@ -494,6 +500,7 @@ mod tusk_client {
     async fn pipeline(conninfo: &str, n: u64, scale: f64) -> Result<Outcome, BoxError> {
         let keys = keys(n, scale);
         let client = Client::connect(conninfo).await?;
+        crate::measure::watch_server(client.backend_pid());
         let stmt = client.prepare(POINT_SQL).await?;
         let (client, stmt) = (&client, &stmt);
         let warm = keys[..WARMUP]
@@ -552,6 +559,14 @@ mod reference {
         Ok((client, tokio::spawn(connection)))
     }
 
+    /// [`open`], and watches the server backend's CPU time.
+    async fn open_watched(conninfo: &str) -> Result<(Client, Driven), BoxError> {
+        let (client, driven) = open(conninfo).await?;
+        let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[]).await?.try_get(0)?;
+        crate::measure::watch_server(pid);
+        Ok((client, driven))
+    }
+
     /// Drops the client, which makes the connection send Terminate and end.
     async fn close(client: Client, driven: Driven) -> Result<(), BoxError> {
         drop(client);
@@ -574,7 +589,7 @@ mod reference {
 
     async fn point(conninfo: &str, n: u64, scale: f64) -> Result<Outcome, BoxError> {
         let keys = keys(n, scale);
-        let (client, driven) = open(conninfo).await?;
+        let (client, driven) = open_watched(conninfo).await?;
         let stmt = client.prepare(POINT_SQL).await?;
         for key in &keys[..WARMUP] {
             client.query_one(&stmt, &[key]).await?;
@@ -596,7 +611,7 @@ mod reference {
 
     async fn pipeline(conninfo: &str, n: u64, scale: f64) -> Result<Outcome, BoxError> {
         let keys = keys(n, scale);
-        let (client, driven) = open(conninfo).await?;
+        let (client, driven) = open_watched(conninfo).await?;
         let stmt = client.prepare(POINT_SQL).await?;
         {
             let (client, stmt) = (&client, &stmt);
@@ -633,7 +648,7 @@ mod reference {
     }
 
     async fn bigread(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
-        let (client, driven) = open(conninfo).await?;
+        let (client, driven) = open_watched(conninfo).await?;
         let stmt = client.prepare(BIGREAD_SQL).await?;
         let meter = Meter::start();
         let mut sum = 0u64;
@@ -662,7 +677,7 @@ mod reference {
 
     async fn copyin(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
         let names = names();
-        let (client, driven) = open(conninfo).await?;
+        let (client, driven) = open_watched(conninfo).await?;
         client.batch_execute("TRUNCATE bench_copy").await?;
         let meter = Meter::start();
         let sink = client.copy_in(COPY_SQL).await?;
@@ -687,7 +702,7 @@ mod reference {
 
     async fn insert(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
         let names = names();
-        let (client, driven) = open(conninfo).await?;
+        let (client, driven) = open_watched(conninfo).await?;
         client.batch_execute("TRUNCATE bench_insert").await?;
         let stmt = client.prepare(INSERT_SQL).await?;
         let meter = Meter::start();

@@ -123,7 +123,7 @@ use std::task::{Context, Poll, ready};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tusk_proto::backend::{BackendMessage, CopyResponse};
 use tusk_proto::frontend;
-use tusk_types::{Format, FromSql, ToSql, Type};
+use tusk_types::{Format, FromSql, ToSql, Type, WrongType};
 
 /// Payload size of the CopyData messages a [`CopyIn`] sends.
 const MESSAGE_SIZE: usize = 64 * 1024;
@@ -1021,17 +1021,6 @@ impl<'a> BinaryCopyInWriter<'a> {
                 ),
             ));
         }
-        for (i, (value, ty)) in row.iter().zip(&self.types).enumerate() {
-            if !value.accepts(ty) {
-                return Err(Error::new(
-                    ErrorKind::Encode,
-                    format!(
-                        "column {i}: a value of Rust type {} cannot be sent as server type {ty}",
-                        value.type_name()
-                    ),
-                ));
-            }
-        }
         poll_fn(|cx| self.copy.poll_ready(cx)).await?;
 
         let buf = &mut self.copy.pending;
@@ -1039,9 +1028,12 @@ impl<'a> BinaryCopyInWriter<'a> {
         buf.put_i16(row.len() as i16);
         for (i, (value, ty)) in row.iter().zip(&self.types).enumerate() {
             let field = buf.len();
-            match tusk_types::encode_param(*value, ty, buf) {
+            // One dynamic call per value: the type check, the bytes and the format.
+            match value.encode_field(ty, buf) {
                 // A NULL is a length of -1 and no bytes: it has no format.
-                Ok(format) if format != Format::Binary && buf[field..field + 4] != [0xff; 4] => {
+                Ok(Format::Binary) => {}
+                Ok(Format::Text) if buf[field..field + 4] == [0xff; 4] => {}
+                Ok(Format::Text) => {
                     buf.truncate(mark);
                     return Err(Error::new(
                         ErrorKind::Encode,
@@ -1052,14 +1044,17 @@ impl<'a> BinaryCopyInWriter<'a> {
                         ),
                     ));
                 }
-                Ok(_) => {}
                 Err(e) => {
                     buf.truncate(mark);
-                    return Err(Error::with_source(
-                        ErrorKind::Encode,
-                        format!("column {i}: cannot encode {} as server type {ty}", value.type_name()),
-                        e,
-                    ));
+                    let message = if e.is::<WrongType>() {
+                        format!(
+                            "column {i}: a value of Rust type {} cannot be sent as server type {ty}",
+                            value.type_name()
+                        )
+                    } else {
+                        format!("column {i}: cannot encode {} as server type {ty}", value.type_name())
+                    };
+                    return Err(Error::with_source(ErrorKind::Encode, message, e));
                 }
             }
         }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use bytes::BytesMut;
+use bytes::{BufMut, BytesMut};
 
 use crate::{BoxError, Format, FromSql, IsNull, ToSql, Type};
 
@@ -37,6 +37,16 @@ impl<T: ToSql> ToSql for Option<T> {
         match self {
             Some(value) => value.type_name(),
             None => std::any::type_name::<Self>(),
+        }
+    }
+
+    fn encode_field(&self, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
+        match self {
+            Some(value) => value.encode_field(ty, out),
+            None => {
+                out.put_i32(-1);
+                Ok(Format::Binary)
+            }
         }
     }
 }
@@ -76,6 +86,10 @@ macro_rules! forward_to_sql {
                 fn type_name(&self) -> &'static str {
                     (**self).type_name()
                 }
+
+                fn encode_field(&self, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
+                    (**self).encode_field(ty, out)
+                }
             }
         )*
     };
@@ -102,6 +116,10 @@ where
 
     fn type_name(&self) -> &'static str {
         (**self).type_name()
+    }
+
+    fn encode_field(&self, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
+        (**self).encode_field(ty, out)
     }
 }
 

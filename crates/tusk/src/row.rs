@@ -84,6 +84,7 @@ mod sealed {
 }
 
 impl RowIndex for usize {
+    #[inline]
     fn index(&self, columns: &[Column]) -> Option<usize> {
         (*self < columns.len()).then_some(*self)
     }
@@ -96,6 +97,7 @@ impl RowIndex for str {
 }
 
 impl<T: ?Sized + RowIndex> RowIndex for &T {
+    #[inline]
     fn index(&self, columns: &[Column]) -> Option<usize> {
         (**self).index(columns)
     }
@@ -130,6 +132,7 @@ enum Offsets {
 const INLINE_COLUMNS: usize = 10;
 
 impl Offsets {
+    #[inline]
     fn as_slice(&self) -> &[u32] {
         match self {
             Offsets::Inline { len, at } => &at[..*len as usize],
@@ -158,53 +161,58 @@ impl Row {
         if b.len() > u32::MAX as usize {
             return Err(bad("row larger than 4 GiB"));
         }
-        let mut inline = [0u32; INLINE_COLUMNS];
-        let mut heap = if n > INLINE_COLUMNS { vec![0u32; n] } else { Vec::new() };
-        let slots: &mut [u32] = if n > INLINE_COLUMNS {
-            &mut heap
+        let mut offsets = if n > INLINE_COLUMNS {
+            Offsets::Heap(vec![0u32; n].into_boxed_slice())
         } else {
-            &mut inline[..n]
+            Offsets::Inline {
+                len: n as u8,
+                at: [0; INLINE_COLUMNS],
+            }
+        };
+        let slots: &mut [u32] = match &mut offsets {
+            Offsets::Inline { at, .. } => &mut at[..n],
+            Offsets::Heap(v) => v,
         };
         let mut pos = 2usize;
         for slot in slots.iter_mut() {
-            let Some(len) = b.get(pos..pos + 4) else {
+            let Some(&[l0, l1, l2, l3]) = b.get(pos..pos + 4) else {
                 return Err(bad("truncated column length"));
             };
-            let len = i32::from_be_bytes([len[0], len[1], len[2], len[3]]);
             *slot = pos as u32;
             pos += 4;
-            if len == -1 {
-                continue;
-            }
-            if len < 0 {
-                return Err(bad(&format!("invalid column length {len}")));
-            }
-            pos += len as usize;
-            if pos > b.len() {
-                return Err(bad("column value runs past the message"));
+            match i32::from_be_bytes([l0, l1, l2, l3]) {
+                -1 => {}
+                len @ 0.. => {
+                    pos += len as usize;
+                    if pos > b.len() {
+                        return Err(bad("column value runs past the message"));
+                    }
+                }
+                len => return Err(bad(&format!("invalid column length {len}"))),
             }
         }
         if pos != b.len() {
             return Err(bad("trailing bytes after the last column"));
         }
-        let offsets = if n > INLINE_COLUMNS {
-            Offsets::Heap(heap.into())
-        } else {
-            Offsets::Inline {
-                len: n as u8,
-                at: inline,
-            }
-        };
         Ok(Row { columns, body, offsets })
     }
 
     /// The byte range of value `i` (`None` for NULL); `i` must be in range, and the
     /// layout was validated by [`Row::new`].
+    #[inline]
     fn range(&self, i: usize) -> Option<Range<usize>> {
         let at = self.offsets.as_slice()[i] as usize;
-        let l = &self.body[at..at + 4];
-        let len = i32::from_be_bytes([l[0], l[1], l[2], l[3]]);
+        let Some(&[a, b, c, d]) = self.body.get(at..at + 4) else {
+            return None;
+        };
+        let len = i32::from_be_bytes([a, b, c, d]);
         (len >= 0).then(|| at + 4..at + 4 + len as usize)
+    }
+
+    /// The bytes of value `i` (`None` for NULL); `i` must be in range.
+    #[inline]
+    fn raw(&self, i: usize) -> Option<&[u8]> {
+        self.range(i).and_then(|r| self.body.get(r))
     }
 
     /// The columns of this row.
@@ -226,40 +234,23 @@ impl Row {
     /// types that accept it, like `Option<T>`.
     ///
     /// Errors name the column, the Rust type and the server type.
+    #[inline]
     pub fn get<'a, T: FromSql<'a>>(&'a self, idx: impl RowIndex) -> Result<T> {
         let i = self.index_of(&idx)?;
         let col = &self.columns[i];
         // Binary values must match the type exactly. Text values are the server's own
         // rendering, which `from_sql` parses and checks (so `&str` reads any type).
         if col.format == Format::Binary && !T::accepts(col.type_()) {
-            return Err(Error::new(
-                ErrorKind::Decode,
-                format!(
-                    "column {} (\"{}\"): cannot decode server type {} into Rust type {}",
-                    i,
-                    col.name,
-                    col.type_(),
-                    std::any::type_name::<T>()
-                ),
-            ));
+            return Err(decode_error(i, col, std::any::type_name::<T>(), None));
         }
-        let result = match self.range(i) {
+        let result = match self.raw(i) {
             None => T::from_sql_null(col.type_()),
-            Some(r) => T::from_sql(col.type_(), col.format, &self.body[r]),
+            Some(raw) => T::from_sql(col.type_(), col.format, raw),
         };
-        result.map_err(|e| {
-            Error::with_source(
-                ErrorKind::Decode,
-                format!(
-                    "column {} (\"{}\"): cannot decode server type {} into Rust type {}",
-                    i,
-                    col.name,
-                    col.type_(),
-                    std::any::type_name::<T>()
-                ),
-                e,
-            )
-        })
+        match result {
+            Ok(value) => Ok(value),
+            Err(e) => Err(decode_error(i, col, std::any::type_name::<T>(), Some(e))),
+        }
     }
 
     /// Whether column `idx` is NULL.
@@ -271,16 +262,43 @@ impl Row {
     /// The raw bytes of column `idx` in its wire format (`None` for NULL).
     pub fn get_raw(&self, idx: impl RowIndex) -> Result<Option<&[u8]>> {
         let i = self.index_of(&idx)?;
-        Ok(self.range(i).map(|r| &self.body[r]))
+        Ok(self.raw(i))
     }
 
+    #[inline]
     fn index_of(&self, idx: &impl RowIndex) -> Result<usize> {
-        idx.index(&self.columns).ok_or_else(|| {
-            Error::new(
-                ErrorKind::Decode,
-                format!("no column {idx} in a row of {} columns", self.columns.len()),
-            )
-        })
+        match idx.index(&self.columns) {
+            Some(i) => Ok(i),
+            None => Err(no_column(idx, self.columns.len())),
+        }
+    }
+}
+
+/// The error for a column that does not exist (kept out of line: it is rare).
+#[cold]
+#[inline(never)]
+fn no_column(idx: &dyn fmt::Display, columns: usize) -> Error {
+    Error::new(
+        ErrorKind::Decode,
+        format!("no column {idx} in a row of {columns} columns"),
+    )
+}
+
+/// The error for a value that cannot be decoded as `rust_type` (kept out of line, and
+/// not generic, so the inlined [`Row::get`] stays small).
+#[cold]
+#[inline(never)]
+fn decode_error(i: usize, col: &Column, rust_type: &str, source: Option<tusk_types::BoxError>) -> Error {
+    let message = format!(
+        "column {} (\"{}\"): cannot decode server type {} into Rust type {}",
+        i,
+        col.name,
+        col.type_(),
+        rust_type
+    );
+    match source {
+        Some(e) => Error::with_source(ErrorKind::Decode, message, e),
+        None => Error::new(ErrorKind::Decode, message),
     }
 }
 

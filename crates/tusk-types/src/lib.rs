@@ -427,31 +427,42 @@ pub trait ToSql: fmt::Debug {
     /// assert_eq!(buf.len(), 10);
     /// ```
     fn encode_field(&self, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
-        if !self.accepts(ty) {
-            return Err(Box::new(WrongType::new(self.type_name(), ty.clone())));
-        }
-        let start = out.len();
-        out.put_i32(0);
-        match self.to_sql(ty, out) {
-            Ok(IsNull::Yes) => {
-                out.truncate(start);
-                out.put_i32(-1);
-            }
-            Ok(IsNull::No) => {
-                let len = out.len() - start - 4;
-                let Ok(len32) = i32::try_from(len) else {
-                    out.truncate(start);
-                    return Err(Box::new(ValueTooLarge { len }));
-                };
-                out[start..start + 4].copy_from_slice(&len32.to_be_bytes());
-            }
-            Err(e) => {
-                out.truncate(start);
-                return Err(e);
-            }
-        }
-        Ok(self.format(ty))
+        encode_field_generic(self, ty, out)
     }
+}
+
+/// The default [`ToSql::encode_field`], for overrides that take a shortcut for some
+/// types and fall back to it for the rest.
+#[inline]
+pub(crate) fn encode_field_generic<T: ToSql + ?Sized>(
+    value: &T,
+    ty: &Type,
+    out: &mut BytesMut,
+) -> Result<Format, BoxError> {
+    if !value.accepts(ty) {
+        return Err(Box::new(WrongType::new(value.type_name(), ty.clone())));
+    }
+    let start = out.len();
+    out.put_i32(0);
+    match value.to_sql(ty, out) {
+        Ok(IsNull::Yes) => {
+            out.truncate(start);
+            out.put_i32(-1);
+        }
+        Ok(IsNull::No) => {
+            let len = out.len() - start - 4;
+            let Ok(len32) = i32::try_from(len) else {
+                out.truncate(start);
+                return Err(Box::new(ValueTooLarge { len }));
+            };
+            out[start..start + 4].copy_from_slice(&len32.to_be_bytes());
+        }
+        Err(e) => {
+            out.truncate(start);
+            return Err(e);
+        }
+    }
+    Ok(value.format(ty))
 }
 
 /// A Rust value decoded from a column.
@@ -587,6 +598,63 @@ mod tests {
         assert_eq!(Format::from_code(-1), None);
         for f in [Format::Text, Format::Binary] {
             assert_eq!(Format::from_code(f.code()), Some(f));
+        }
+    }
+
+    /// The `encode_field` shortcuts (primitives, strings, `PgValue` types) must write
+    /// exactly what the general path writes, and refuse exactly what it refuses.
+    #[test]
+    fn encode_field_shortcuts_match_the_general_path() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let text = String::from("héllo");
+        let (after, before) = (
+            UNIX_EPOCH + Duration::from_micros(1_700_000_000_123_456),
+            UNIX_EPOCH - Duration::from_nanos(1_500),
+        );
+        let values: Vec<&dyn ToSql> = vec![
+            &true,
+            &-7i16,
+            &7i32,
+            &-7i64,
+            &1.5f32,
+            &-2.25f64,
+            &"héllo",
+            &text,
+            &"",
+            &after,
+            &before,
+            &Some(5i64),
+            &None::<i64>,
+        ];
+        let types = [
+            Type::BOOL,
+            Type::INT2,
+            Type::INT4,
+            Type::INT8,
+            Type::FLOAT4,
+            Type::FLOAT8,
+            Type::TEXT,
+            Type::VARCHAR,
+            Type::NAME,
+            Type::JSONB,
+            Type::NUMERIC,
+            Type::TIMESTAMPTZ,
+            Type::TIMESTAMP,
+            Type::DATE,
+        ];
+        for value in &values {
+            for ty in &types {
+                let mut fast = BytesMut::from(&b"prefix"[..]);
+                let mut general = fast.clone();
+                let a = value.encode_field(ty, &mut fast);
+                let b = encode_field_generic(*value, ty, &mut general);
+                match (a, b) {
+                    (Ok(fa), Ok(fb)) => assert_eq!(fa, fb, "{value:?} as {ty}"),
+                    (Err(_), Err(_)) => {}
+                    (a, b) => panic!("{value:?} as {ty}: shortcut {a:?}, general {b:?}"),
+                }
+                assert_eq!(fast, general, "{value:?} as {ty}");
+            }
         }
     }
 

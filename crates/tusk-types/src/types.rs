@@ -833,6 +833,7 @@ impl fmt::Debug for Type {
 }
 
 impl PartialEq for Type {
+    #[inline]
     fn eq(&self, other: &Type) -> bool {
         self.0.oid == other.0.oid
             && match (&self.0.custom, &other.0.custom) {

@@ -126,12 +126,12 @@ use tusk_proto::frontend;
 use tusk_types::{Format, FromSql, ToSql, Type, WrongType};
 
 /// Payload size of the CopyData messages a [`CopyIn`] sends.
-const MESSAGE_SIZE: usize = 64 * 1024;
+const MESSAGE_SIZE: usize = 32 * 1024;
 /// Once the connection's write buffer holds this much, it is sent before more is added.
 /// How many writes may pass between looks at the read side (see `poll_ready`).
 const CHECK_EVERY: u32 = 64;
 
-const FLUSH_AT: usize = 128 * 1024;
+const FLUSH_AT: usize = 32 * 1024;
 /// PostgreSQL's limit on one CopyData message and on one value: 1 GiB − 1.
 const MAX_MESSAGE: usize = (1 << 30) - 1;
 /// The first 11 bytes of a binary COPY stream.
@@ -583,6 +583,22 @@ impl<'a> CopyIn<'a> {
     /// Looking at the read side costs a system call's worth of work, so it is done
     /// every [`CHECK_EVERY`] writes and whenever the buffer is sent, not on every row: a
     /// server error still surfaces within a few writes, and at `finish` at the latest.
+    /// The cheap common case of [`Self::poll_ready`], without a context: `true` (and
+    /// the write counted) when nothing needs looking at yet — no check of the read side
+    /// is due, the COPY is going on, and the write buffer is below [`FLUSH_AT`].
+    #[inline]
+    fn ready_now(&mut self) -> bool {
+        if self.unchecked + 1 < CHECK_EVERY
+            && matches!(self.phase, InPhase::Sending)
+            && self.conn.write_buf().len() < FLUSH_AT
+        {
+            self.unchecked += 1;
+            true
+        } else {
+            false
+        }
+    }
+
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
         self.unchecked += 1;
         let flushing = self.conn.write_buf().len() >= FLUSH_AT;
@@ -1021,12 +1037,16 @@ impl<'a> BinaryCopyInWriter<'a> {
                 ),
             ));
         }
-        poll_fn(|cx| self.copy.poll_ready(cx)).await?;
+        if !self.copy.ready_now() {
+            poll_fn(|cx| self.copy.poll_ready(cx)).await?;
+        }
 
         let buf = &mut self.copy.pending;
         let mark = buf.len();
         buf.put_i16(row.len() as i16);
-        for (i, (value, ty)) in row.iter().zip(&self.types).enumerate() {
+        let types = &self.types[..row.len()];
+        for i in 0..row.len() {
+            let (value, ty) = (row[i], &types[i]);
             let field = buf.len();
             // One dynamic call per value: the type check, the bytes and the format.
             match value.encode_field(ty, buf) {

@@ -897,13 +897,26 @@ impl PgTimestamp {
     /// assert_eq!(PgTimestamp::from_system_time(UNIX_EPOCH).unwrap().to_string(), "1970-01-01 00:00:00");
     /// ```
     pub fn from_system_time(time: SystemTime) -> Option<PgTimestamp> {
-        let unix: i128 = match time.duration_since(UNIX_EPOCH) {
-            Ok(after) => after.as_micros() as i128,
-            Err(before) => -(before.duration().as_nanos().div_ceil(1000) as i128),
+        // Microseconds since the Unix epoch, rounded down; i64 arithmetic (checked)
+        // covers far more than PostgreSQL's range, which is checked last.
+        let unix: i64 = match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_secs())
+                .ok()?
+                .checked_mul(USECS_PER_SEC)?
+                .checked_add(i64::from(after.subsec_micros()))?,
+            Err(before) => {
+                let d = before.duration();
+                let micros = i64::try_from(d.as_secs())
+                    .ok()?
+                    .checked_mul(USECS_PER_SEC)?
+                    .checked_add(i64::from(d.subsec_nanos().div_ceil(1000)))?;
+                -micros
+            }
         };
-        checked_timestamp(unix - i128::from(UNIX_EPOCH_USECS))
-            .ok()
-            .map(PgTimestamp::Micros)
+        let micros = unix.checked_sub(UNIX_EPOCH_USECS)?;
+        (MIN_TIMESTAMP..END_TIMESTAMP)
+            .contains(&micros)
+            .then_some(PgTimestamp::Micros(micros))
     }
 
     /// The `SystemTime` of this timestamp (of UTC); `None` for the

@@ -68,6 +68,7 @@ use crate::error::{decode_error, wrong_type};
 use crate::{BoxError, DecodeErrorKind, Format, Type, ValueTooLarge};
 
 /// Refuses `ty` with [`WrongType`](crate::WrongType) unless `ok`.
+#[inline]
 pub(crate) fn ensure_type(ok: bool, rust_type: &'static str, ty: &Type) -> Result<(), BoxError> {
     if ok { Ok(()) } else { Err(wrong_type(rust_type, ty)) }
 }

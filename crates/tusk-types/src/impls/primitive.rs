@@ -19,14 +19,23 @@ use crate::types::is_oid_like;
 use crate::{BoxError, DecodeErrorKind, Format, FromSql, IsNull, ToSql, Type};
 
 impl ToSql for bool {
+    #[inline]
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
         ensure_type(ToSql::accepts(self, ty), "bool", ty)?;
         out.put_u8(u8::from(*self));
         Ok(IsNull::No)
     }
 
+    #[inline]
     fn accepts(&self, ty: &Type) -> bool {
         <bool as FromSql>::accepts(ty)
+    }
+
+    #[inline]
+    fn encode_field(&self, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
+        ensure_type(ToSql::accepts(self, ty), "bool", ty)?;
+        out.put_slice(&[0, 0, 0, 1, u8::from(*self)]);
+        Ok(Format::Binary)
     }
 
     fn type_name(&self) -> &'static str {
@@ -73,14 +82,28 @@ fn parse_bool(s: &str) -> Result<bool, DecodeErrorKind> {
 macro_rules! number_impls {
     ($t:ty, $name:literal, |$oid:ident| $accepts:expr, $parse:expr) => {
         impl ToSql for $t {
+            #[inline]
             fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
                 ensure_type(ToSql::accepts(self, ty), $name, ty)?;
                 out.put_slice(&self.to_be_bytes());
                 Ok(IsNull::No)
             }
 
+            #[inline]
             fn accepts(&self, ty: &Type) -> bool {
                 <$t as FromSql>::accepts(ty)
+            }
+
+            #[inline]
+            fn encode_field(&self, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
+                ensure_type(ToSql::accepts(self, ty), $name, ty)?;
+                // Length and value in one append.
+                let value = self.to_be_bytes();
+                let mut field = [0u8; 4 + std::mem::size_of::<$t>()];
+                field[..4].copy_from_slice(&(value.len() as i32).to_be_bytes());
+                field[4..].copy_from_slice(&value);
+                out.put_slice(&field);
+                Ok(Format::Binary)
             }
 
             fn type_name(&self) -> &'static str {

@@ -13,7 +13,7 @@
 use std::error::Error;
 use std::fmt;
 
-use bytes::BytesMut;
+use bytes::{BufMut, BytesMut};
 
 use super::{ensure_type, utf8};
 use crate::error::decode_error;
@@ -391,6 +391,26 @@ pub(crate) fn value_to_sql<T: PgValue>(value: &T, ty: &Type, out: &mut BytesMut)
     }
 }
 
+/// [`ToSql::encode_field`](crate::ToSql::encode_field) for a [`PgValue`]: always
+/// binary, so the length is patched in after the value and no format is asked for.
+#[inline]
+pub(crate) fn value_encode_field<T: PgValue>(value: &T, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
+    ensure_type(T::accepts_type(ty), T::NAME, ty)?;
+    let start = out.len();
+    out.put_i32(0);
+    if let Err(e) = value.encode_binary(ty, out) {
+        out.truncate(start);
+        return Err(e);
+    }
+    let len = out.len() - start - 4;
+    let Ok(len32) = i32::try_from(len) else {
+        out.truncate(start);
+        return Err(Box::new(crate::ValueTooLarge { len }));
+    };
+    out[start..start + 4].copy_from_slice(&len32.to_be_bytes());
+    Ok(Format::Binary)
+}
+
 /// `FromStr::from_str` for a [`PgValue`]: the text form of type `ty`.
 pub(crate) fn value_from_str<T: PgValue>(ty: &Type, s: &str) -> Result<T, DecodeError> {
     T::decode_text(ty, s).map_err(|kind| DecodeError::new(T::NAME, ty.clone(), Format::Text, kind))
@@ -411,6 +431,15 @@ macro_rules! pg_value_impls {
 
                 fn accepts(&self, ty: &$crate::Type) -> bool {
                     <$t as $crate::impls::scalar::PgValue>::accepts_type(ty)
+                }
+
+                #[inline]
+                fn encode_field(
+                    &self,
+                    ty: &$crate::Type,
+                    out: &mut ::bytes::BytesMut,
+                ) -> Result<$crate::Format, $crate::BoxError> {
+                    $crate::impls::scalar::value_encode_field(self, ty, out)
                 }
 
                 fn type_name(&self) -> &'static str {

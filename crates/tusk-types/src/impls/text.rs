@@ -80,9 +80,29 @@ fn str_from_sql<'a>(rust_type: &'static str, ty: &Type, format: Format, raw: &'a
     utf8(rust_type, ty, format, text)
 }
 
+/// [`ToSql::encode_field`] for strings: `text` and `varchar`, by far the most common
+/// targets, take a shortcut; everything else the general path.
+#[inline]
+fn str_encode_field<T: ToSql + ?Sized>(value: &T, s: &str, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
+    if (*ty == Type::TEXT || *ty == Type::VARCHAR)
+        && let Ok(len) = i32::try_from(s.len())
+    {
+        out.reserve(4 + s.len());
+        out.put_i32(len);
+        out.put_slice(s.as_bytes());
+        return Ok(Format::Binary);
+    }
+    crate::encode_field_generic(value, ty, out)
+}
+
 impl ToSql for str {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
         str_to_sql(self, "&str", ty, out)
+    }
+
+    #[inline]
+    fn encode_field(&self, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
+        str_encode_field(self, self, ty, out)
     }
 
     fn accepts(&self, ty: &Type) -> bool {
@@ -101,6 +121,11 @@ impl ToSql for str {
 impl ToSql for String {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
         str_to_sql(self, "String", ty, out)
+    }
+
+    #[inline]
+    fn encode_field(&self, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
+        str_encode_field(self, self, ty, out)
     }
 
     fn accepts(&self, ty: &Type) -> bool {

@@ -31,7 +31,7 @@
 
 use crate::config::Config;
 use crate::connection::{
-    Connection, Params, SimpleQueryMessage, encode_bind_execute_into, is_stale_plan, rows_affected,
+    Connection, Fast, Params, Reply, SimpleQueryMessage, encode_bind_execute_into, is_stale_plan, rows_affected,
 };
 use crate::error::{DbError, Error, ErrorKind, Result};
 use crate::row::{Column, Row};
@@ -378,50 +378,38 @@ async fn drive(mut conn: Connection, mut rx: mpsc::Receiver<Request>, max: usize
             biased;
             // Always reading, even with nothing in flight, so notifications keep flowing
             // (and a server that goes away is noticed).
-            msg = conn.read() => {
-                match msg {
-                    Ok(m) => {
-                        if let Err(e) = route(&mut conn, &mut inflight, m) {
-                            fail_all(&mut inflight, &e);
-                            return;
-                        }
-                    }
-                    Err(e) => {
-                        fail_all(&mut inflight, &e);
-                        return;
-                    }
+            reply = conn.read_reply() => {
+                let routed = match reply {
+                    Ok(Reply::Fast(fast)) => route_fast(&mut conn, &mut inflight, fast),
+                    Ok(Reply::Message(m)) => route(&mut conn, &mut inflight, m),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = routed {
+                    fail_all(&mut inflight, &e);
+                    return;
                 }
             }
             req = rx.recv(), if !closing && inflight.len() < max => {
-                match req {
-                    None => closing = true,
-                    Some(Request::Execute { bytes, columns, reply }) => {
-                        conn.write_buf().unsplit(bytes);
-                        conn.expect_ready();
-                        inflight.push_back(InFlight::Rows { columns, rows: Vec::new(), affected: 0, error: None, reply });
+                let Some(mut req) = req else {
+                    closing = true;
+                    continue;
+                };
+                // Take every request already queued (up to the bound) before going back
+                // to the socket, so they leave in one write rather than one each.
+                loop {
+                    if !accept(&mut conn, &mut inflight, req).await {
+                        return;
                     }
-                    Some(Request::Simple { bytes, reply }) => {
-                        conn.write_buf().unsplit(bytes);
-                        conn.expect_ready();
-                        inflight.push_back(InFlight::Simple { columns: None, out: Vec::new(), error: None, reply });
+                    if inflight.len() >= max {
+                        break;
                     }
-                    Some(Request::Prepare { sql, fresh, reply }) => {
-                        // Prepare needs the connection to itself: finish what is in flight.
-                        while !inflight.is_empty() {
-                            let r = match conn.read().await {
-                                Ok(m) => route(&mut conn, &mut inflight, m),
-                                Err(e) => Err(e),
-                            };
-                            if let Err(e) = r {
-                                fail_all(&mut inflight, &e);
-                                let _ = reply.send(Err(clone_error(&e)));
-                                return;
-                            }
+                    match rx.try_recv() {
+                        Ok(next) => req = next,
+                        Err(mpsc::error::TryRecvError::Empty) => break,
+                        Err(mpsc::error::TryRecvError::Disconnected) => {
+                            closing = true;
+                            break;
                         }
-                        if fresh {
-                            conn.cache.remove(&sql);
-                        }
-                        let _ = reply.send(conn.cached_statement(&sql).await);
                     }
                 }
             }
@@ -429,6 +417,73 @@ async fn drive(mut conn: Connection, mut rx: mpsc::Receiver<Request>, max: usize
         }
     }
     let _ = conn.close().await;
+}
+
+/// Puts a request on the wire (in the write buffer, sent with the next read). Returns
+/// `false` if the connection failed and the task must end.
+async fn accept(conn: &mut Connection, inflight: &mut VecDeque<InFlight>, req: Request) -> bool {
+    match req {
+        Request::Execute { bytes, columns, reply } => {
+            conn.write_buf().unsplit(bytes);
+            conn.expect_ready();
+            inflight.push_back(InFlight::Rows {
+                columns,
+                rows: Vec::new(),
+                affected: 0,
+                error: None,
+                reply,
+            });
+        }
+        Request::Simple { bytes, reply } => {
+            conn.write_buf().unsplit(bytes);
+            conn.expect_ready();
+            inflight.push_back(InFlight::Simple {
+                columns: None,
+                out: Vec::new(),
+                error: None,
+                reply,
+            });
+        }
+        Request::Prepare { sql, fresh, reply } => {
+            // Prepare needs the connection to itself: finish what is in flight.
+            while !inflight.is_empty() {
+                let r = match conn.read().await {
+                    Ok(m) => route(conn, inflight, m),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = r {
+                    fail_all(inflight, &e);
+                    let _ = reply.send(Err(clone_error(&e)));
+                    return false;
+                }
+            }
+            if fresh {
+                conn.cache.remove(&sql);
+            }
+            let _ = reply.send(conn.cached_statement(&sql).await);
+        }
+    }
+    true
+}
+
+/// Routes a reply taken by the fast path (rows and the frames every request gets).
+fn route_fast(conn: &mut Connection, inflight: &mut VecDeque<InFlight>, fast: Fast) -> Result<()> {
+    match fast {
+        Fast::Row(row) => route(conn, inflight, BackendMessage::DataRow(row)),
+        Fast::BindComplete => Ok(()),
+        Fast::Ready(s) => route(conn, inflight, BackendMessage::ReadyForQuery(s)),
+        Fast::CommandComplete(n) => {
+            match inflight.front_mut() {
+                Some(InFlight::Rows { affected, .. }) => *affected = n,
+                Some(InFlight::Simple { columns, out, .. }) => {
+                    out.push(SimpleQueryMessage::CommandComplete(n));
+                    *columns = None;
+                }
+                None => return Err(conn.fail(Error::protocol("CommandComplete with no request in flight"))),
+            }
+            Ok(())
+        }
+    }
 }
 
 fn route(conn: &mut Connection, inflight: &mut VecDeque<InFlight>, msg: BackendMessage) -> Result<()> {

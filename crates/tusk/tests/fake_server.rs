@@ -315,3 +315,84 @@ async fn startup_sends_user_database_and_utf8() {
     assert_eq!(get("application_name"), Some("tusk-test"));
     assert_eq!(get("options"), Some("-c search_path=x"));
 }
+
+/// Starts a fake server that answers one prepare (`SELECT` of one int4 column), then
+/// answers the execution that follows with `reply` bytes, and then stalls (so that an
+/// error is the client's judgement of the bytes, not a closed socket).
+async fn serve_prepared(reply: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut buf = BytesMut::new();
+        handshake(&mut sock, &mut buf).await;
+        read_until_sync(&mut sock, &mut buf).await;
+        let prepared = encode(&[
+            BackendMessage::ParseComplete,
+            BackendMessage::ParameterDescription(vec![]),
+            int_column(),
+            BackendMessage::ReadyForQuery(TransactionStatus::Idle),
+        ]);
+        sock.write_all(&prepared).await.unwrap();
+        read_until_sync(&mut sock, &mut buf).await;
+        sock.write_all(&reply).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+    });
+    format!("host=127.0.0.1 port={port} user=u dbname=d")
+}
+
+/// The replies to one execution: BindComplete, a row holding 7, then `tail`.
+fn execution_reply(tail: &[u8]) -> Vec<u8> {
+    let mut reply = encode(&[
+        BackendMessage::BindComplete,
+        BackendMessage::DataRow(DataRow::from_values(&[Some(&7i32.to_be_bytes())])),
+    ])
+    .to_vec();
+    reply.extend_from_slice(tail);
+    reply
+}
+
+/// Malformed versions of the frames the reply fast path takes (CommandComplete,
+/// ReadyForQuery, BindComplete): each must be refused as a protocol error by the
+/// general decoder, through `query`, the explicit pipeline and `Client`.
+#[tokio::test]
+async fn malformed_frames_after_rows_are_protocol_errors() {
+    let cases: [(&str, &[u8]); 4] = [
+        ("CommandComplete without its NUL", b"C\0\0\0\x0aSELECT"),
+        ("CommandComplete with a NUL inside", b"C\0\0\0\x0cSEL\0CT 1\0"),
+        (
+            "ReadyForQuery with an unknown status",
+            b"C\0\0\0\x0dSELECT 1\0Z\0\0\0\x05?",
+        ),
+        ("BindComplete with a body", b"2\0\0\0\x05x"),
+    ];
+    for (what, tail) in cases {
+        for way in ["query", "pipeline", "client"] {
+            let conninfo = serve_prepared(execution_reply(tail)).await;
+            let run = async {
+                match way {
+                    "query" => {
+                        let mut conn = Connection::connect(&conninfo).await?;
+                        conn.query("SELECT n", &[]).await.map(drop)
+                    }
+                    "pipeline" => {
+                        let mut conn = Connection::connect(&conninfo).await?;
+                        let stmt = conn.prepare("SELECT n").await?;
+                        let mut p = conn.pipeline(tusk::pipeline::SyncMode::PerItem);
+                        p.add(&stmt, &[])?;
+                        p.run().await.map(drop)
+                    }
+                    _ => {
+                        let client = tusk::Client::connect(&conninfo).await?;
+                        client.query("SELECT n", &[]).await.map(drop)
+                    }
+                }
+            };
+            let result = tokio::time::timeout(Duration::from_secs(10), run)
+                .await
+                .unwrap_or_else(|_| panic!("{what} via {way}: the client hung"));
+            let err = result.expect_err(what);
+            assert_eq!(err.kind(), ErrorKind::Protocol, "{what} via {way}: {err}");
+        }
+    }
+}

@@ -155,7 +155,7 @@
 //! then write or read the bytes. See the trait docs for examples. Return an
 //! error, never panic: the bytes come from the network.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 use std::fmt;
@@ -655,6 +655,26 @@ mod tests {
                 }
                 assert_eq!(fast, general, "{value:?} as {ty}");
             }
+        }
+    }
+
+    /// Text decoding takes a shortcut for ASCII; both paths must agree with
+    /// `std::str::from_utf8`, and invalid bytes must be refused on either.
+    #[test]
+    fn text_decoding_ascii_shortcut_and_general_path() {
+        let cases: [&[u8]; 8] = [
+            b"",
+            b"plain ascii text, longer than two machine words",
+            "h\u{e9}llo w\u{f6}rld".as_bytes(),
+            "\u{1F418} tusk".as_bytes(),
+            b"\xff",
+            b"abcdefghijklmnop\x80",
+            b"\xc3",
+            b"abc\xed\xa0\x80", // an encoded surrogate: not UTF-8
+        ];
+        for raw in cases {
+            let got = <&str>::from_sql(&Type::TEXT, Format::Binary, raw).ok();
+            assert_eq!(got, std::str::from_utf8(raw).ok(), "{raw:?}");
         }
     }
 

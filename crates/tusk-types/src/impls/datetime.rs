@@ -931,8 +931,8 @@ impl PgTimestamp {
     /// assert_eq!(PgTimestamp::Infinity.to_system_time(), None);
     /// ```
     pub fn to_system_time(self) -> Option<SystemTime> {
-        let unix = i128::from(self.micros()?) + i128::from(UNIX_EPOCH_USECS);
-        let magnitude = Duration::from_micros(u64::try_from(unix.unsigned_abs()).ok()?);
+        let unix = self.micros()?.checked_add(UNIX_EPOCH_USECS)?;
+        let magnitude = Duration::from_micros(unix.unsigned_abs());
         if unix >= 0 {
             UNIX_EPOCH.checked_add(magnitude)
         } else {

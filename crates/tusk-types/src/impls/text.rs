@@ -55,6 +55,7 @@ fn str_to_sql(s: &str, rust_type: &'static str, ty: &Type, out: &mut BytesMut) -
 
 /// Decodes a string borrowing from `raw`: any type in text format, the
 /// textual types in binary.
+#[inline]
 fn str_from_sql<'a>(rust_type: &'static str, ty: &Type, format: Format, raw: &'a [u8]) -> Result<&'a str, BoxError> {
     let text = match format {
         Format::Text => raw,
@@ -142,6 +143,7 @@ impl ToSql for String {
 }
 
 impl<'a> FromSql<'a> for &'a str {
+    #[inline]
     fn from_sql(ty: &Type, format: Format, raw: &'a [u8]) -> Result<Self, BoxError> {
         str_from_sql("&str", ty, format, raw)
     }

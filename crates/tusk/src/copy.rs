@@ -126,12 +126,12 @@ use tusk_proto::frontend;
 use tusk_types::{Format, FromSql, ToSql, Type, WrongType};
 
 /// Payload size of the CopyData messages a [`CopyIn`] sends.
-const MESSAGE_SIZE: usize = 32 * 1024;
+const MESSAGE_SIZE: usize = 16 * 1024;
 /// Once the connection's write buffer holds this much, it is sent before more is added.
 /// How many writes may pass between looks at the read side (see `poll_ready`).
 const CHECK_EVERY: u32 = 64;
 
-const FLUSH_AT: usize = 32 * 1024;
+const FLUSH_AT: usize = 16 * 1024;
 /// PostgreSQL's limit on one CopyData message and on one value: 1 GiB − 1.
 const MAX_MESSAGE: usize = (1 << 30) - 1;
 /// The first 11 bytes of a binary COPY stream.

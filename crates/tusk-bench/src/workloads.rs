@@ -125,6 +125,7 @@ impl Workload {
                 Driver::TuskClient,
                 Driver::TokioPostgres,
             ],
+            Workload::BigRead => &[Driver::Tusk, Driver::TuskOwnedRows, Driver::TokioPostgres],
             _ => &[Driver::Tusk, Driver::TokioPostgres],
         }
     }
@@ -149,6 +150,9 @@ pub enum Driver {
     /// For `pipeline` only: the explicit `Pipeline` with a Sync per query
     /// (`SyncMode::PerItem`), independent items like tokio-postgres's.
     TuskPerItem,
+    /// For `bigread` only: owned rows from `RowStream::next` (the `Tusk` driver reads
+    /// them in place with `RowStream::next_ref`).
+    TuskOwnedRows,
     /// `tusk::Client`, the shared handle with a background task.
     TuskClient,
     /// tokio-postgres 0.7, the reference.
@@ -161,6 +165,7 @@ impl Driver {
         match self {
             Driver::Tusk => "tusk",
             Driver::TuskPerItem => "tusk-per-item",
+            Driver::TuskOwnedRows => "tusk-owned-rows",
             Driver::TuskClient => "tusk-client",
             Driver::TokioPostgres => "tokio-postgres",
         }
@@ -171,6 +176,7 @@ impl Driver {
         [
             Driver::Tusk,
             Driver::TuskPerItem,
+            Driver::TuskOwnedRows,
             Driver::TuskClient,
             Driver::TokioPostgres,
         ]
@@ -183,6 +189,8 @@ impl Driver {
         match (self, workload) {
             (Driver::Tusk, Workload::Pipeline) => "tusk Pipeline, batch",
             (Driver::TuskPerItem, _) => "tusk Pipeline, per item",
+            (Driver::Tusk, Workload::BigRead) => "tusk next_ref",
+            (Driver::TuskOwnedRows, _) => "tusk next (owned)",
             (Driver::Tusk, _) => "tusk Connection",
             (Driver::TuskClient, _) => "tusk Client",
             (Driver::TokioPostgres, _) => "tokio-postgres",
@@ -207,6 +215,7 @@ pub async fn run(workload: Workload, driver: Driver, conninfo: &str, scale: f64)
     match driver {
         Driver::Tusk => tusk_conn::run(workload, conninfo, ops, scale, SyncMode::Batch).await,
         Driver::TuskPerItem => tusk_conn::run(workload, conninfo, ops, scale, SyncMode::PerItem).await,
+        Driver::TuskOwnedRows => tusk_conn::bigread_owned(conninfo, ops).await,
         Driver::TuskClient => tusk_client::run(workload, conninfo, ops, scale).await,
         Driver::TokioPostgres => reference::run(workload, conninfo, ops, scale).await,
     }
@@ -380,7 +389,40 @@ mod tusk_conn {
         })
     }
 
+    /// `bigread` with rows read in place (`RowStream::next_ref`).
     async fn bigread(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
+        let mut conn = Connection::connect(conninfo).await?;
+        crate::measure::watch_server(conn.backend_pid());
+        let stmt = conn.prepare(BIGREAD_SQL).await?;
+        let meter = Meter::start();
+        let mut sum = 0u64;
+        let mut got = 0u64;
+        let limit = n as i64;
+        let mut rows = conn.query_stream(&stmt, &[&limit]).await?;
+        while let Some(row) = rows.next_ref().await {
+            let row = row?;
+            sum = sum.wrapping_add(wide_sum(
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ));
+            got += 1;
+        }
+        drop(rows);
+        let span = meter.stop();
+        check_rows("bigread", n, got)?;
+        conn.close().await?;
+        Ok(Outcome {
+            ops: n,
+            span,
+            checksum: sum,
+        })
+    }
+
+    /// `bigread` with owned rows (`RowStream::next`).
+    pub async fn bigread_owned(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
         let mut conn = Connection::connect(conninfo).await?;
         crate::measure::watch_server(conn.backend_pid());
         let stmt = conn.prepare(BIGREAD_SQL).await?;

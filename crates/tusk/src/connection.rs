@@ -932,11 +932,14 @@ impl Connection {
         Ok(stmt)
     }
 
-    /// The row fast path: if the read buffer starts with a whole, well-framed DataRow,
-    /// splits it off without going through [`BackendMessage`] and the generic message
-    /// handling (rows never need it). Anything else — another message, a partial frame,
-    /// a bad length — is left for [`Self::poll_read`], which reports errors.
-    pub(crate) fn take_buffered_data_row(&mut self) -> Option<tusk_proto::backend::DataRow> {
+    /// The row fast path: the length of the whole, well-framed DataRow frame (tag and
+    /// length included) at the front of the read buffer, if there is one, so that it
+    /// can be taken without going through [`BackendMessage`] and the generic message
+    /// handling (rows never need it). Anything else — another message, a partial
+    /// frame, a bad length, replies to be discarded — is left for [`Self::poll_read`],
+    /// which reports errors.
+    #[inline]
+    pub(crate) fn buffered_data_row_len(&self) -> Option<usize> {
         let b = &self.read_buf;
         if self.stale_syncs > 0 || b.len() < 5 || b[0] != b'D' {
             return None;
@@ -945,9 +948,27 @@ impl Connection {
         if len < 4 || len as usize > self.limits.max_message_len || b.len() < len as usize + 1 {
             return None;
         }
-        let mut frame = self.read_buf.split_to(len as usize + 1);
+        Some(len as usize + 1)
+    }
+
+    /// Splits off the DataRow frame of `frame_len` bytes that
+    /// [`Self::buffered_data_row_len`] found.
+    #[inline]
+    pub(crate) fn take_data_row(&mut self, frame_len: usize) -> tusk_proto::backend::DataRow {
+        let mut frame = self.read_buf.split_to(frame_len);
         frame.advance(5);
-        Some(tusk_proto::backend::DataRow::from_body(frame.freeze()))
+        tusk_proto::backend::DataRow::from_body(frame.freeze())
+    }
+
+    /// The body of the DataRow frame of `frame_len` bytes at the front of the read
+    /// buffer, in place.
+    pub(crate) fn buffered_data_row_body(&self, frame_len: usize) -> &[u8] {
+        &self.read_buf[5..frame_len]
+    }
+
+    /// Drops `n` bytes (frames read in place) from the front of the read buffer.
+    pub(crate) fn consume(&mut self, n: usize) {
+        self.read_buf.advance(n);
     }
 
     /// The reply fast path: takes the whole frame at the front of the read buffer if it

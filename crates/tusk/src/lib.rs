@@ -68,7 +68,7 @@ pub use error::{DbError, Error, ErrorKind, Result};
 pub use from_row::__private;
 pub use from_row::FromRow;
 pub use notify::{NotificationStream, quote_ident};
-pub use row::{Column, Row, RowIndex};
+pub use row::{Column, Row, RowIndex, RowRef};
 pub use row_stream::{Portal, RowStream};
 pub use statement::Statement;
 pub use tls::{ServerVerification, TlsInfo, TrustAnchors};

@@ -121,6 +121,30 @@ pub struct Row {
     offsets: Offsets,
 }
 
+/// A row read in place by [`RowStream::next_ref`](crate::RowStream::next_ref): it
+/// borrows the connection's read buffer and the statement's columns instead of
+/// holding a share of them, so reading it costs no reference counting and no copy.
+/// It has [`Row`]'s accessors; [`RowRef::to_row`] makes an owned copy.
+///
+/// ```no_run
+/// # async fn f(conn: &mut tusk::Connection) -> tusk::Result<()> {
+/// let mut rows = conn.query_stream("SELECT g, g::text FROM generate_series(1, 3) g", &[]).await?;
+/// while let Some(row) = rows.next_ref().await {
+///     let row = row?;
+///     let (n, s): (i32, &str) = (row.get(0)?, row.get(1)?);
+///     assert_eq!(n.to_string(), s);
+/// }
+/// # Ok(()) }
+/// ```
+pub struct RowRef<'r> {
+    columns: &'r Arc<[Column]>,
+    body: &'r [u8],
+    offsets: Offsets,
+}
+
+/// A validated row layout, between [`RowRef::check`] and [`RowRef::from_parts`].
+pub(crate) struct RowOffsets(Offsets);
+
 /// Where each value's length prefix sits in the body. Rows of up to
 /// [`INLINE_COLUMNS`] columns keep them inline: decoding a row allocates nothing.
 #[derive(Clone)]
@@ -132,30 +156,18 @@ enum Offsets {
 const INLINE_COLUMNS: usize = 10;
 
 impl Offsets {
-    #[inline]
-    fn as_slice(&self) -> &[u32] {
-        match self {
-            Offsets::Inline { len, at } => &at[..*len as usize],
-            Offsets::Heap(v) => v,
-        }
-    }
-}
-
-impl Row {
-    /// Validates a DataRow against its columns and records where each value is, in
-    /// one pass over the body.
-    pub(crate) fn new(columns: Arc<[Column]>, row: DataRow) -> Result<Row> {
-        let body = row.into_body();
-        let b = &body[..];
+    /// Validates a DataRow body against its `columns` columns and records where each
+    /// value's length prefix is, in one pass.
+    #[inline(always)]
+    fn parse(b: &[u8], columns: usize) -> Result<Offsets> {
         let bad = |why: &str| Error::protocol(format!("malformed DataRow: {why}"));
         if b.len() < 2 {
             return Err(bad("missing column count"));
         }
         let n = u16::from_be_bytes([b[0], b[1]]) as usize;
-        if n != columns.len() {
+        if n != columns {
             return Err(Error::protocol(format!(
-                "DataRow has {n} columns but RowDescription announced {}",
-                columns.len()
+                "DataRow has {n} columns but RowDescription announced {columns}"
             )));
         }
         if b.len() > u32::MAX as usize {
@@ -194,82 +206,164 @@ impl Row {
         if pos != b.len() {
             return Err(bad("trailing bytes after the last column"));
         }
+        Ok(offsets)
+    }
+
+    #[inline]
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Offsets::Inline { len, at } => &at[..*len as usize],
+            Offsets::Heap(v) => v,
+        }
+    }
+}
+
+/// The accessors [`Row`] and [`RowRef`] share: the same code expanded into each (both
+/// have `columns`, `body` and `offsets` fields), so each inlines as tightly as if
+/// written once for it.
+macro_rules! row_accessors {
+    () => {
+        /// The byte range of value `i` (`None` for NULL); `i` must be in range, and the
+        /// layout was validated by [`Row::new`].
+        #[inline]
+        fn range(&self, i: usize) -> Option<Range<usize>> {
+            let at = self.offsets.as_slice()[i] as usize;
+            let Some(&[a, b, c, d]) = self.body.get(at..at + 4) else {
+                return None;
+            };
+            let len = i32::from_be_bytes([a, b, c, d]);
+            (len >= 0).then(|| at + 4..at + 4 + len as usize)
+        }
+
+        /// The bytes of value `i` (`None` for NULL); `i` must be in range.
+        #[inline]
+        fn raw(&self, i: usize) -> Option<&[u8]> {
+            self.range(i).and_then(|r| self.body.get(r))
+        }
+
+        /// The columns of this row.
+        pub fn columns(&self) -> &[Column] {
+            &self.columns
+        }
+
+        /// The number of columns.
+        pub fn len(&self) -> usize {
+            self.columns.len()
+        }
+
+        /// Whether the row has no columns.
+        pub fn is_empty(&self) -> bool {
+            self.columns.is_empty()
+        }
+
+        /// Decodes column `idx` (a position or a name) as `T`. NULL decodes only into
+        /// types that accept it, like `Option<T>`.
+        ///
+        /// Errors name the column, the Rust type and the server type.
+        #[inline]
+        pub fn get<'a, T: FromSql<'a>>(&'a self, idx: impl RowIndex) -> Result<T> {
+            let i = self.index_of(&idx)?;
+            let col = &self.columns[i];
+            // Binary values must match the type exactly. Text values are the server's own
+            // rendering, which `from_sql` parses and checks (so `&str` reads any type).
+            if col.format == Format::Binary && !T::accepts(col.type_()) {
+                return Err(decode_error(i, col, std::any::type_name::<T>(), None));
+            }
+            let result = match self.raw(i) {
+                None => T::from_sql_null(col.type_()),
+                Some(raw) => T::from_sql(col.type_(), col.format, raw),
+            };
+            match result {
+                Ok(value) => Ok(value),
+                Err(e) => Err(decode_error(i, col, std::any::type_name::<T>(), Some(e))),
+            }
+        }
+
+        /// Whether column `idx` is NULL.
+        pub fn is_null(&self, idx: impl RowIndex) -> Result<bool> {
+            let i = self.index_of(&idx)?;
+            Ok(self.range(i).is_none())
+        }
+
+        /// The raw bytes of column `idx` in its wire format (`None` for NULL).
+        pub fn get_raw(&self, idx: impl RowIndex) -> Result<Option<&[u8]>> {
+            let i = self.index_of(&idx)?;
+            Ok(self.raw(i))
+        }
+
+        #[inline]
+        fn index_of(&self, idx: &impl RowIndex) -> Result<usize> {
+            match idx.index(&self.columns) {
+                Some(i) => Ok(i),
+                None => Err(no_column(idx, self.columns.len())),
+            }
+        }
+
+        fn fmt_values(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut m = f.debug_map();
+            for (i, c) in self.columns.iter().enumerate() {
+                match self.raw(i) {
+                    None => m.entry(&c.name, &"NULL"),
+                    Some(raw) => match (c.format, std::str::from_utf8(raw)) {
+                        (Format::Text, Ok(s)) => m.entry(&c.name, &s),
+                        _ => m.entry(&c.name, &raw),
+                    },
+                };
+            }
+            m.finish()
+        }
+    };
+}
+
+impl Row {
+    /// Validates a DataRow against its columns and records where each value is.
+    pub(crate) fn new(columns: Arc<[Column]>, row: DataRow) -> Result<Row> {
+        let body = row.into_body();
+        let offsets = Offsets::parse(&body, columns.len())?;
         Ok(Row { columns, body, offsets })
     }
 
-    /// The byte range of value `i` (`None` for NULL); `i` must be in range, and the
-    /// layout was validated by [`Row::new`].
-    #[inline]
-    fn range(&self, i: usize) -> Option<Range<usize>> {
-        let at = self.offsets.as_slice()[i] as usize;
-        let Some(&[a, b, c, d]) = self.body.get(at..at + 4) else {
-            return None;
-        };
-        let len = i32::from_be_bytes([a, b, c, d]);
-        (len >= 0).then(|| at + 4..at + 4 + len as usize)
+    row_accessors!();
+}
+
+impl<'r> RowRef<'r> {
+    /// Validates a DataRow body in place against its columns; the result goes to
+    /// [`RowRef::from_parts`].
+    pub(crate) fn check(columns: &[Column], body: &[u8]) -> Result<RowOffsets> {
+        Offsets::parse(body, columns.len()).map(RowOffsets)
     }
 
-    /// The bytes of value `i` (`None` for NULL); `i` must be in range.
-    #[inline]
-    fn raw(&self, i: usize) -> Option<&[u8]> {
-        self.range(i).and_then(|r| self.body.get(r))
+    /// A row from a body and what [`RowRef::check`] found in it.
+    pub(crate) fn from_parts(columns: &'r Arc<[Column]>, body: &'r [u8], offsets: RowOffsets) -> RowRef<'r> {
+        RowRef {
+            columns,
+            body,
+            offsets: offsets.0,
+        }
     }
 
-    /// The columns of this row.
-    pub fn columns(&self) -> &[Column] {
-        &self.columns
-    }
+    row_accessors!();
 
-    /// The number of columns.
-    pub fn len(&self) -> usize {
-        self.columns.len()
-    }
-
-    /// Whether the row has no columns.
-    pub fn is_empty(&self) -> bool {
-        self.columns.is_empty()
-    }
-
-    /// Decodes column `idx` (a position or a name) as `T`. NULL decodes only into
-    /// types that accept it, like `Option<T>`.
+    /// An owned copy of this row, to keep after the stream moves on.
     ///
-    /// Errors name the column, the Rust type and the server type.
-    #[inline]
-    pub fn get<'a, T: FromSql<'a>>(&'a self, idx: impl RowIndex) -> Result<T> {
-        let i = self.index_of(&idx)?;
-        let col = &self.columns[i];
-        // Binary values must match the type exactly. Text values are the server's own
-        // rendering, which `from_sql` parses and checks (so `&str` reads any type).
-        if col.format == Format::Binary && !T::accepts(col.type_()) {
-            return Err(decode_error(i, col, std::any::type_name::<T>(), None));
-        }
-        let result = match self.raw(i) {
-            None => T::from_sql_null(col.type_()),
-            Some(raw) => T::from_sql(col.type_(), col.format, raw),
-        };
-        match result {
-            Ok(value) => Ok(value),
-            Err(e) => Err(decode_error(i, col, std::any::type_name::<T>(), Some(e))),
-        }
-    }
-
-    /// Whether column `idx` is NULL.
-    pub fn is_null(&self, idx: impl RowIndex) -> Result<bool> {
-        let i = self.index_of(&idx)?;
-        Ok(self.range(i).is_none())
-    }
-
-    /// The raw bytes of column `idx` in its wire format (`None` for NULL).
-    pub fn get_raw(&self, idx: impl RowIndex) -> Result<Option<&[u8]>> {
-        let i = self.index_of(&idx)?;
-        Ok(self.raw(i))
-    }
-
-    #[inline]
-    fn index_of(&self, idx: &impl RowIndex) -> Result<usize> {
-        match idx.index(&self.columns) {
-            Some(i) => Ok(i),
-            None => Err(no_column(idx, self.columns.len())),
+    /// ```no_run
+    /// # async fn f(conn: &mut tusk::Connection) -> tusk::Result<()> {
+    /// let mut kept = Vec::new();
+    /// let mut rows = conn.query_stream("SELECT g FROM generate_series(1, 10) g", &[]).await?;
+    /// while let Some(row) = rows.next_ref().await {
+    ///     let row = row?;
+    ///     if row.get::<i32>(0)? % 5 == 0 {
+    ///         kept.push(row.to_row());
+    ///     }
+    /// }
+    /// assert_eq!(kept.len(), 2);
+    /// # Ok(()) }
+    /// ```
+    pub fn to_row(&self) -> Row {
+        Row {
+            columns: self.columns.clone(),
+            body: Bytes::copy_from_slice(self.body),
+            offsets: self.offsets.clone(),
         }
     }
 }
@@ -304,19 +398,12 @@ fn decode_error(i: usize, col: &Column, rust_type: &str, source: Option<tusk_typ
 
 impl fmt::Debug for Row {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut m = f.debug_map();
-        for (i, c) in self.columns.iter().enumerate() {
-            match self.range(i) {
-                None => m.entry(&c.name, &"NULL"),
-                Some(r) => {
-                    let raw = &self.body[r];
-                    match (c.format, std::str::from_utf8(raw)) {
-                        (Format::Text, Ok(s)) => m.entry(&c.name, &s),
-                        _ => m.entry(&c.name, &raw),
-                    }
-                }
-            };
-        }
-        m.finish()
+        self.fmt_values(f)
+    }
+}
+
+impl fmt::Debug for RowRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_values(f)
     }
 }

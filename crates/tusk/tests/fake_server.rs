@@ -396,3 +396,26 @@ async fn malformed_frames_after_rows_are_protocol_errors() {
         }
     }
 }
+
+/// A malformed row read in place (`RowStream::next_ref`) is a protocol error too, and
+/// the stream ends there.
+#[tokio::test]
+async fn malformed_row_read_in_place_is_protocol_error() {
+    let mut reply = encode(&[BackendMessage::BindComplete]).to_vec();
+    // Two values where the statement has one column.
+    reply.extend_from_slice(&encode(&[BackendMessage::DataRow(DataRow::from_values(&[
+        Some(b"1"),
+        Some(b"2"),
+    ]))]));
+    let conninfo = serve_prepared(reply).await;
+    let mut conn = Connection::connect(&conninfo).await.unwrap();
+    let mut rows = conn.query_stream("SELECT n", &[]).await.unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(10), rows.next_ref())
+        .await
+        .expect("the client hung");
+    let err = first.expect("a result").expect_err("a malformed row");
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err}");
+    assert!(rows.next_ref().await.is_none());
+    drop(rows);
+    assert!(conn.is_broken());
+}

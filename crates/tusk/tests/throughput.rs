@@ -472,3 +472,95 @@ async fn streams_and_portals_over_a_million_rows() {
         c.batch_execute("COMMIT").await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn rows_read_in_place_over_a_million_rows() {
+    for cluster in shared_clusters() {
+        let mut c = connect(cluster, "postgres", "").await;
+        let mut s = c
+            .query_stream(
+                "SELECT g::int8, 'row-' || g, g % 3 = 0 FROM generate_series(1, 1000000) g",
+                &[],
+            )
+            .await
+            .unwrap();
+        let (mut n, mut sum, mut text_bytes, mut trues) = (0u64, 0i64, 0usize, 0u64);
+        let mut kept = Vec::new();
+        while let Some(row) = s.next_ref().await {
+            let row = row.unwrap();
+            let g: i64 = row.get(0).unwrap();
+            let label: &str = row.get(1).unwrap();
+            assert_eq!(label, format!("row-{g}"));
+            sum += g;
+            text_bytes += label.len();
+            trues += u64::from(row.get::<bool>(2).unwrap());
+            if g % 250_000 == 0 {
+                kept.push(row.to_row());
+            }
+            n += 1;
+        }
+        assert_eq!((n, s.rows_affected(), sum), (1_000_000, 1_000_000, 500_000_500_000));
+        assert_eq!(trues, 333_333);
+        assert!(text_bytes > 4_000_000);
+        // Owned copies outlive the stream and the buffer they were read from.
+        drop(s);
+        let kept: Vec<i64> = kept.iter().map(|r| r.get(0).unwrap()).collect();
+        assert_eq!(kept, [250_000, 500_000, 750_000, 1_000_000]);
+
+        // Rows larger than a read buffer (they arrive in pieces), mixed with owned reads.
+        let mut s = c
+            .query_stream(
+                "SELECT g, repeat(chr(64 + g), 200000) FROM generate_series(1, 6) g",
+                &[],
+            )
+            .await
+            .unwrap();
+        let mut seen = Vec::new();
+        for i in 1..=6 {
+            let (g, text) = if i % 2 == 0 {
+                let row = s.next_ref().await.unwrap().unwrap();
+                (row.get::<i32>(0).unwrap(), row.get::<&str>(1).unwrap().to_string())
+            } else {
+                let row = s.next().await.unwrap().unwrap();
+                (row.get::<i32>(0).unwrap(), row.get::<&str>(1).unwrap().to_string())
+            };
+            assert_eq!(text.len(), 200_000);
+            assert!(text.bytes().all(|b| b == 64 + g as u8));
+            seen.push(g);
+        }
+        assert!(s.next_ref().await.is_none());
+        assert_eq!(seen, [1, 2, 3, 4, 5, 6]);
+        drop(s);
+
+        // Dropping the stream while a row read in place is still in the buffer leaves the
+        // connection usable.
+        let mut s = c
+            .query_stream("SELECT g FROM generate_series(1, 100000) g", &[])
+            .await
+            .unwrap();
+        assert_eq!(s.next_ref().await.unwrap().unwrap().get::<i32>(0).unwrap(), 1);
+        drop(s);
+        assert_eq!(
+            c.query_one("SELECT 5::int4", &[]).await.unwrap().get::<i32>(0).unwrap(),
+            5
+        );
+
+        // An error mid-stream is reported, and the session goes on.
+        let mut s = c
+            .query_stream("SELECT 10/(g - 3) FROM generate_series(1, 5) g", &[])
+            .await
+            .unwrap();
+        let mut got = Vec::new();
+        while let Some(r) = s.next_ref().await {
+            got.push(r.map(|row| row.get::<i32>(0).unwrap()));
+        }
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0].as_ref().unwrap(), &-5);
+        assert_eq!(got[2].as_ref().unwrap_err().code(), Some("22012"));
+        drop(s);
+        assert_eq!(
+            c.query_one("SELECT 6::int4", &[]).await.unwrap().get::<i32>(0).unwrap(),
+            6
+        );
+    }
+}

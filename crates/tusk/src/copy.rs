@@ -132,6 +132,9 @@ const MESSAGE_SIZE: usize = 16 * 1024;
 const CHECK_EVERY: u32 = 64;
 
 const FLUSH_AT: usize = 16 * 1024;
+/// The start of a CopyData message whose length is not known yet (patched in by
+/// `CopyIn::frame_pending`).
+const COPY_DATA_HEADER: [u8; 5] = *b"d\0\0\0\0";
 /// PostgreSQL's limit on one CopyData message and on one value: 1 GiB − 1.
 const MAX_MESSAGE: usize = (1 << 30) - 1;
 /// The first 11 bytes of a binary COPY stream.
@@ -180,7 +183,7 @@ impl Connection {
             conn: self,
             format: format.format,
             column_formats: format.columns,
-            pending: BytesMut::new(),
+            pending: BytesMut::from(&COPY_DATA_HEADER[..]),
             phase: InPhase::Sending,
             ready: false,
             unchecked: 0,
@@ -393,7 +396,9 @@ pub struct CopyIn<'a> {
     conn: &'a mut Connection,
     format: Format,
     column_formats: Vec<Format>,
-    /// Data not yet framed; it becomes one CopyData message at [`MESSAGE_SIZE`].
+    /// The CopyData message being filled: a header whose length is written when the
+    /// message is complete ([`COPY_DATA_HEADER`]), then data. It is sent at
+    /// [`MESSAGE_SIZE`] bytes of data, usually by swapping buffers rather than copying.
     pending: BytesMut,
     phase: InPhase,
     /// Whether the ReadyForQuery that ends the statement has been read.
@@ -659,28 +664,49 @@ impl<'a> CopyIn<'a> {
     /// Buffers a prefix of `data` and returns its length (all of it, or up to the end of
     /// the current message; at least one byte if `data` is not empty).
     fn stage(&mut self, data: &[u8]) -> usize {
-        if self.pending.is_empty() && data.len() >= MESSAGE_SIZE {
+        if self.pending_len() == 0 && data.len() >= MESSAGE_SIZE {
             // A whole message: frame it straight from the caller's slice.
             frontend::copy_data(self.conn.write_buf(), &data[..MESSAGE_SIZE]);
             return MESSAGE_SIZE;
         }
-        if self.pending.len() >= MESSAGE_SIZE {
+        if self.pending_len() >= MESSAGE_SIZE {
             self.frame_pending();
         }
-        let n = data.len().min(MESSAGE_SIZE - self.pending.len());
+        let n = data.len().min(MESSAGE_SIZE - self.pending_len());
         self.pending.extend_from_slice(&data[..n]);
-        if self.pending.len() >= MESSAGE_SIZE {
+        if self.pending_len() >= MESSAGE_SIZE {
             self.frame_pending();
         }
         n
     }
 
-    /// Moves the buffered data into the write buffer as one CopyData message.
+    /// Bytes of data in the message being filled.
+    #[inline]
+    fn pending_len(&self) -> usize {
+        self.pending.len().saturating_sub(COPY_DATA_HEADER.len())
+    }
+
+    /// Completes the message being filled and puts it in the write buffer: by swapping
+    /// the two buffers when the write buffer is empty (the usual case, since it is sent
+    /// as soon as it holds a message), else by appending; then starts the next message.
     fn frame_pending(&mut self) {
-        if !self.pending.is_empty() {
-            frontend::copy_data(self.conn.write_buf(), &self.pending);
-            self.pending.clear();
+        let len = self.pending_len();
+        if len == 0 || self.pending.len() < COPY_DATA_HEADER.len() {
+            return;
         }
+        // Both bounded by MAX_MESSAGE (checked by every writer), so this fits an i32.
+        self.pending[1..5].copy_from_slice(&((4 + len) as i32).to_be_bytes());
+        let out = self.conn.write_buf();
+        if out.is_empty() {
+            std::mem::swap(out, &mut self.pending);
+        } else {
+            out.extend_from_slice(&self.pending);
+        }
+        self.pending.clear();
+        // Room for a whole message at once (this reuses the old write buffer's memory
+        // once its last write is done) rather than growing row by row.
+        self.pending.reserve(COPY_DATA_HEADER.len() + MESSAGE_SIZE + 1024);
+        self.pending.extend_from_slice(&COPY_DATA_HEADER);
     }
 }
 
@@ -1078,14 +1104,14 @@ impl<'a> BinaryCopyInWriter<'a> {
                 }
             }
         }
-        if buf.len() > MAX_MESSAGE {
-            buf.truncate(mark);
+        if self.copy.pending_len() > MAX_MESSAGE {
+            self.copy.pending.truncate(mark);
             return Err(Error::new(
                 ErrorKind::Encode,
                 "the row is larger than a COPY message may be (1 GiB)",
             ));
         }
-        if buf.len() >= MESSAGE_SIZE {
+        if self.copy.pending_len() >= MESSAGE_SIZE {
             self.copy.frame_pending();
         }
         Ok(())

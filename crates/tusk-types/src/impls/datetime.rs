@@ -896,6 +896,7 @@ impl PgTimestamp {
     /// assert_eq!(PgTimestamp::from_system_time(t), Some(PgTimestamp::EPOCH));
     /// assert_eq!(PgTimestamp::from_system_time(UNIX_EPOCH).unwrap().to_string(), "1970-01-01 00:00:00");
     /// ```
+    #[inline]
     pub fn from_system_time(time: SystemTime) -> Option<PgTimestamp> {
         // Microseconds since the Unix epoch, rounded down; i64 arithmetic (checked)
         // covers far more than PostgreSQL's range, which is checked last.
@@ -1110,9 +1111,17 @@ impl PgValue for SystemTime {
         system_time(PgTimestamp::decode_text(ty, text)?)
     }
 
+    #[inline]
     fn encode_binary(&self, ty: &Type, out: &mut BytesMut) -> Result<(), BoxError> {
-        let ts = PgTimestamp::from_system_time(*self).ok_or_else(|| out_of_range(Self::NAME, ty, TIMESTAMP_RANGE))?;
-        ts.encode_binary(ty, out)
+        // `from_system_time` gives only in-range microseconds, never an infinity, so
+        // they go out as they are.
+        match PgTimestamp::from_system_time(*self) {
+            Some(PgTimestamp::Micros(micros)) => {
+                out.put_i64(micros);
+                Ok(())
+            }
+            _ => Err(out_of_range(Self::NAME, ty, TIMESTAMP_RANGE)),
+        }
     }
 }
 

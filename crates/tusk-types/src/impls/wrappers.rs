@@ -40,6 +40,7 @@ impl<T: ToSql> ToSql for Option<T> {
         }
     }
 
+    #[inline]
     fn encode_field(&self, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
         match self {
             Some(value) => value.encode_field(ty, out),
@@ -87,6 +88,7 @@ macro_rules! forward_to_sql {
                     (**self).type_name()
                 }
 
+                #[inline]
                 fn encode_field(&self, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
                     (**self).encode_field(ty, out)
                 }

@@ -139,11 +139,9 @@ pub struct Row {
 pub struct RowRef<'r> {
     columns: &'r Arc<[Column]>,
     body: &'r [u8],
-    offsets: Offsets,
+    /// Where each value's length prefix is: the stream's buffer, reused row to row.
+    offsets: &'r [u32],
 }
-
-/// A validated row layout, between [`RowRef::check`] and [`RowRef::from_parts`].
-pub(crate) struct RowOffsets(Offsets);
 
 /// Where each value's length prefix sits in the body. Rows of up to
 /// [`INLINE_COLUMNS`] columns keep them inline: decoding a row allocates nothing.
@@ -160,52 +158,19 @@ impl Offsets {
     /// value's length prefix is, in one pass.
     #[inline(always)]
     fn parse(b: &[u8], columns: usize) -> Result<Offsets> {
-        let bad = |why: &str| Error::protocol(format!("malformed DataRow: {why}"));
-        if b.len() < 2 {
-            return Err(bad("missing column count"));
-        }
-        let n = u16::from_be_bytes([b[0], b[1]]) as usize;
-        if n != columns {
-            return Err(Error::protocol(format!(
-                "DataRow has {n} columns but RowDescription announced {columns}"
-            )));
-        }
-        if b.len() > u32::MAX as usize {
-            return Err(bad("row larger than 4 GiB"));
-        }
-        let mut offsets = if n > INLINE_COLUMNS {
-            Offsets::Heap(vec![0u32; n].into_boxed_slice())
+        let mut offsets = if columns > INLINE_COLUMNS {
+            Offsets::Heap(vec![0u32; columns].into_boxed_slice())
         } else {
             Offsets::Inline {
-                len: n as u8,
+                len: columns as u8,
                 at: [0; INLINE_COLUMNS],
             }
         };
         let slots: &mut [u32] = match &mut offsets {
-            Offsets::Inline { at, .. } => &mut at[..n],
+            Offsets::Inline { at, .. } => &mut at[..columns],
             Offsets::Heap(v) => v,
         };
-        let mut pos = 2usize;
-        for slot in slots.iter_mut() {
-            let Some(&[l0, l1, l2, l3]) = b.get(pos..pos + 4) else {
-                return Err(bad("truncated column length"));
-            };
-            *slot = pos as u32;
-            pos += 4;
-            match i32::from_be_bytes([l0, l1, l2, l3]) {
-                -1 => {}
-                len @ 0.. => {
-                    pos += len as usize;
-                    if pos > b.len() {
-                        return Err(bad("column value runs past the message"));
-                    }
-                }
-                len => return Err(bad(&format!("invalid column length {len}"))),
-            }
-        }
-        if pos != b.len() {
-            return Err(bad("trailing bytes after the last column"));
-        }
+        walk(b, columns, |i, at| slots[i] = at)?;
         Ok(offsets)
     }
 
@@ -218,6 +183,67 @@ impl Offsets {
     }
 }
 
+/// Validates a DataRow body against `columns` columns in one pass, handing each
+/// value's length-prefix position to `put` (column index, offset).
+#[inline(always)]
+fn walk(b: &[u8], columns: usize, mut put: impl FnMut(usize, u32)) -> Result<()> {
+    let bad = |why: &str| Error::protocol(format!("malformed DataRow: {why}"));
+    if b.len() < 2 {
+        return Err(bad("missing column count"));
+    }
+    let n = u16::from_be_bytes([b[0], b[1]]) as usize;
+    if n != columns {
+        return Err(Error::protocol(format!(
+            "DataRow has {n} columns but RowDescription announced {columns}"
+        )));
+    }
+    if b.len() > u32::MAX as usize {
+        return Err(bad("row larger than 4 GiB"));
+    }
+    let mut pos = 2usize;
+    for i in 0..n {
+        let Some(&[l0, l1, l2, l3]) = b.get(pos..pos + 4) else {
+            return Err(bad("truncated column length"));
+        };
+        put(i, pos as u32);
+        pos += 4;
+        match i32::from_be_bytes([l0, l1, l2, l3]) {
+            -1 => {}
+            len @ 0.. => {
+                pos += len as usize;
+                if pos > b.len() {
+                    return Err(bad("column value runs past the message"));
+                }
+            }
+            len => return Err(bad(&format!("invalid column length {len}"))),
+        }
+    }
+    if pos != b.len() {
+        return Err(bad("trailing bytes after the last column"));
+    }
+    Ok(())
+}
+
+/// Where the accessors find the offsets: inline or boxed in a [`Row`], a borrowed
+/// slice in a [`RowRef`].
+trait OffsetSlice {
+    fn offsets(&self) -> &[u32];
+}
+
+impl OffsetSlice for Offsets {
+    #[inline]
+    fn offsets(&self) -> &[u32] {
+        self.as_slice()
+    }
+}
+
+impl OffsetSlice for &[u32] {
+    #[inline]
+    fn offsets(&self) -> &[u32] {
+        self
+    }
+}
+
 /// The accessors [`Row`] and [`RowRef`] share: the same code expanded into each (both
 /// have `columns`, `body` and `offsets` fields), so each inlines as tightly as if
 /// written once for it.
@@ -227,7 +253,7 @@ macro_rules! row_accessors {
         /// layout was validated by [`Row::new`].
         #[inline]
         fn range(&self, i: usize) -> Option<Range<usize>> {
-            let at = self.offsets.as_slice()[i] as usize;
+            let at = OffsetSlice::offsets(&self.offsets)[i] as usize;
             let Some(&[a, b, c, d]) = self.body.get(at..at + 4) else {
                 return None;
             };
@@ -327,19 +353,17 @@ impl Row {
 }
 
 impl<'r> RowRef<'r> {
-    /// Validates a DataRow body in place against its columns; the result goes to
-    /// [`RowRef::from_parts`].
-    pub(crate) fn check(columns: &[Column], body: &[u8]) -> Result<RowOffsets> {
-        Offsets::parse(body, columns.len()).map(RowOffsets)
+    /// Validates a DataRow body in place against its columns, recording where each
+    /// value is in `offsets` (cleared first; its memory is reused row to row).
+    pub(crate) fn check(columns: &[Column], body: &[u8], offsets: &mut Vec<u32>) -> Result<()> {
+        offsets.clear();
+        offsets.reserve(columns.len());
+        walk(body, columns.len(), |_, at| offsets.push(at))
     }
 
-    /// A row from a body and what [`RowRef::check`] found in it.
-    pub(crate) fn from_parts(columns: &'r Arc<[Column]>, body: &'r [u8], offsets: RowOffsets) -> RowRef<'r> {
-        RowRef {
-            columns,
-            body,
-            offsets: offsets.0,
-        }
+    /// A row from a body and the offsets [`RowRef::check`] recorded for it.
+    pub(crate) fn from_parts(columns: &'r Arc<[Column]>, body: &'r [u8], offsets: &'r [u32]) -> RowRef<'r> {
+        RowRef { columns, body, offsets }
     }
 
     row_accessors!();
@@ -363,7 +387,16 @@ impl<'r> RowRef<'r> {
         Row {
             columns: self.columns.clone(),
             body: Bytes::copy_from_slice(self.body),
-            offsets: self.offsets.clone(),
+            offsets: if self.offsets.len() > INLINE_COLUMNS {
+                Offsets::Heap(self.offsets.into())
+            } else {
+                let mut at = [0; INLINE_COLUMNS];
+                at[..self.offsets.len()].copy_from_slice(self.offsets);
+                Offsets::Inline {
+                    len: self.offsets.len() as u8,
+                    at,
+                }
+            },
         }
     }
 }

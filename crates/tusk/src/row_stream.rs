@@ -50,6 +50,8 @@ pub struct RowStream<'c> {
     in_place: usize,
     /// The last `next_ref` row, when it came through the general read path.
     held: Option<DataRow>,
+    /// Where each value of the last `next_ref` row is (reused row to row).
+    offsets: Vec<u32>,
 }
 
 impl RowStream<'_> {
@@ -99,15 +101,16 @@ impl RowStream<'_> {
                 false
             }
         };
-        let offsets = match RowRef::check(&self.columns, self.current_body(in_place)) {
-            Ok(offsets) => offsets,
-            Err(e) => {
-                self.done = true;
-                return Some(Err(self.conn.fail(e)));
-            }
+        let body = match &self.held {
+            Some(row) if !in_place => row.body(),
+            _ => self.conn.buffered_data_row_body(self.in_place),
         };
+        if let Err(e) = RowRef::check(&self.columns, body, &mut self.offsets) {
+            self.done = true;
+            return Some(Err(self.conn.fail(e)));
+        }
         let body = self.current_body(in_place);
-        Some(Ok(RowRef::from_parts(&self.columns, body, offsets)))
+        Some(Ok(RowRef::from_parts(&self.columns, body, &self.offsets)))
     }
 
     /// The body of the row [`RowStream::next_ref`] is handing out.
@@ -262,6 +265,7 @@ impl Connection {
             done: false,
             in_place: 0,
             held: None,
+            offsets: Vec::new(),
         })
     }
 

@@ -564,3 +564,37 @@ async fn rows_read_in_place_over_a_million_rows() {
         );
     }
 }
+
+#[tokio::test]
+async fn wide_rows_read_in_place_and_copied_out() {
+    for cluster in shared_clusters() {
+        let mut c = connect(cluster, "postgres", "").await;
+        // 12 columns: more than a Row keeps inline, one of them NULL.
+        let cols: Vec<String> = (0..12)
+            .map(|i| {
+                if i == 7 {
+                    "NULL::int4".to_string()
+                } else {
+                    format!("g + {i}")
+                }
+            })
+            .collect();
+        let sql = format!("SELECT {} FROM generate_series(1, 3) g", cols.join(", "));
+        let mut s = c.query_stream(sql.as_str(), &[]).await.unwrap();
+        let mut copies = Vec::new();
+        while let Some(row) = s.next_ref().await {
+            let row = row.unwrap();
+            assert_eq!(row.len(), 12);
+            assert!(row.is_null(7).unwrap());
+            assert_eq!(row.get::<Option<i32>>(7).unwrap(), None);
+            copies.push(row.to_row());
+        }
+        drop(s);
+        for (g, row) in (1..=3).zip(&copies) {
+            for i in (0..12).filter(|&i| i != 7) {
+                assert_eq!(row.get::<i32>(i).unwrap(), g + i as i32);
+            }
+            assert_eq!(row.get_raw(7).unwrap(), None);
+        }
+    }
+}

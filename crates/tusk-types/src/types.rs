@@ -528,6 +528,7 @@ impl Type {
     /// assert_eq!(Type::INT4.oid(), 23);
     /// assert_eq!(Type::TEXT_ARRAY.oid(), 1009);
     /// ```
+    #[inline]
     pub const fn oid(&self) -> Oid {
         self.0.oid
     }
@@ -693,6 +694,7 @@ impl Type {
     /// assert!(Type::new_custom("mood", "public", 16_390, Kind::Enum(vec![])).is_textual());
     /// assert!(Type::new_custom("citext", "public", 16_391, Kind::Simple).is_textual());
     /// ```
+    #[inline]
     pub fn is_textual(&self) -> bool {
         match &self.0.custom {
             None => is_textual(self.oid()),

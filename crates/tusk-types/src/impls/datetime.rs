@@ -998,11 +998,13 @@ impl PgTimestamp {
 }
 
 /// Whether `ty` is `timestamptz` (else `timestamp`).
+#[inline]
 pub(crate) fn is_tz(ty: &Type) -> bool {
     ty.oid() == Type::TIMESTAMPTZ.oid()
 }
 
 /// Whether `ty` is `timestamp` or `timestamptz`.
+#[inline]
 pub(crate) fn is_timestamp(ty: &Type) -> bool {
     ty.oid() == Type::TIMESTAMP.oid() || is_tz(ty)
 }

@@ -32,6 +32,7 @@ fn str_accepts(ty: &Type) -> bool {
 
 /// Whether the binary form of `ty` is a version byte (1) and the text:
 /// `jsonb` and `jsonpath`.
+#[inline]
 fn has_version_byte(ty: &Type) -> bool {
     ty.oid() == Type::JSONB.oid() || ty.oid() == Type::JSONPATH.oid()
 }

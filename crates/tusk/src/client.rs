@@ -379,11 +379,18 @@ async fn drive(mut conn: Connection, mut rx: mpsc::Receiver<Request>, max: usize
             // Always reading, even with nothing in flight, so notifications keep flowing
             // (and a server that goes away is noticed).
             reply = conn.read_reply() => {
-                let routed = match reply {
+                let mut routed = match reply {
                     Ok(Reply::Fast(fast)) => route_fast(&mut conn, &mut inflight, fast),
                     Ok(Reply::Message(m)) => route(&mut conn, &mut inflight, m),
                     Err(e) => Err(e),
                 };
+                // Route every complete reply already buffered before looking at the
+                // socket and the request queue again.
+                while routed.is_ok()
+                    && let Some(fast) = conn.take_fast()
+                {
+                    routed = route_fast(&mut conn, &mut inflight, fast);
+                }
                 if let Err(e) = routed {
                     fail_all(&mut inflight, &e);
                     return;

@@ -1066,13 +1066,16 @@ impl<'a> BinaryCopyInWriter<'a> {
         if !self.copy.ready_now() {
             poll_fn(|cx| self.copy.poll_ready(cx)).await?;
         }
+        self.encode_row(row)
+    }
 
+    /// Encodes one row (of the right length) into the COPY's message; on error nothing
+    /// of it is left.
+    fn encode_row(&mut self, row: &[&(dyn ToSql + Sync)]) -> Result<()> {
         let buf = &mut self.copy.pending;
         let mark = buf.len();
         buf.put_i16(row.len() as i16);
-        let types = &self.types[..row.len()];
-        for i in 0..row.len() {
-            let (value, ty) = (row[i], &types[i]);
+        for (i, (&value, ty)) in row.iter().zip(&self.types).enumerate() {
             let field = buf.len();
             // One dynamic call per value: the type check, the bytes and the format.
             match value.encode_field(ty, buf) {

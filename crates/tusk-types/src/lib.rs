@@ -625,6 +625,8 @@ mod tests {
             &before,
             &Some(5i64),
             &None::<i64>,
+            &PgTimestamp::Infinity,
+            &PgTimestamp::Micros(-1),
         ];
         let types = [
             Type::BOOL,

@@ -1076,6 +1076,7 @@ impl From<PgDate> for PgTimestamp {
 
 impl PgValue for PgTimestamp {
     const NAME: &'static str = "PgTimestamp";
+    const BINARY_LEN: Option<usize> = Some(8);
 
     fn accepts_type(ty: &Type) -> bool {
         is_timestamp(ty)
@@ -1100,6 +1101,7 @@ impl PgValue for PgTimestamp {
 /// range are errors.
 impl PgValue for SystemTime {
     const NAME: &'static str = "SystemTime";
+    const BINARY_LEN: Option<usize> = Some(8);
 
     fn accepts_type(ty: &Type) -> bool {
         is_timestamp(ty)

@@ -366,6 +366,11 @@ pub(crate) trait PgValue: Sized {
 
     /// Appends the binary form (`ty` is accepted).
     fn encode_binary(&self, ty: &Type, out: &mut BytesMut) -> Result<(), BoxError>;
+
+    /// The length of the binary form when it is always the same: `encode_binary` then
+    /// writes exactly that many bytes (or nothing, on error), and a field's length
+    /// prefix is written up front instead of patched in afterwards.
+    const BINARY_LEN: Option<usize> = None;
 }
 
 /// `FromSql::from_sql` for a [`PgValue`].
@@ -398,6 +403,21 @@ pub(crate) fn value_to_sql<T: PgValue>(value: &T, ty: &Type, out: &mut BytesMut)
 pub(crate) fn value_encode_field<T: PgValue>(value: &T, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
     ensure_type(T::accepts_type(ty), T::NAME, ty)?;
     let start = out.len();
+    if let Some(len) = T::BINARY_LEN {
+        out.reserve(4 + len);
+        out.put_i32(len as i32);
+        if let Err(e) = value.encode_binary(ty, out) {
+            out.truncate(start);
+            return Err(e);
+        }
+        debug_assert_eq!(
+            out.len(),
+            start + 4 + len,
+            "{} wrote a binary form of another length",
+            T::NAME
+        );
+        return Ok(Format::Binary);
+    }
     out.put_i32(0);
     if let Err(e) = value.encode_binary(ty, out) {
         out.truncate(start);

@@ -126,6 +126,7 @@ impl Workload {
                 Driver::TokioPostgres,
             ],
             Workload::BigRead => &[Driver::Tusk, Driver::TuskOwnedRows, Driver::TokioPostgres],
+            Workload::CopyIn => &[Driver::Tusk, Driver::TuskDynRows, Driver::TokioPostgres],
             _ => &[Driver::Tusk, Driver::TokioPostgres],
         }
     }
@@ -153,6 +154,9 @@ pub enum Driver {
     /// For `bigread` only: owned rows from `RowStream::next` (the `Tusk` driver reads
     /// them in place with `RowStream::next_ref`).
     TuskOwnedRows,
+    /// For `copyin` only: rows as `&[&dyn ToSql]` slices (`BinaryCopyInWriter::write`,
+    /// like tokio-postgres's writer); the `Tusk` driver writes tuples (`write_row`).
+    TuskDynRows,
     /// `tusk::Client`, the shared handle with a background task.
     TuskClient,
     /// tokio-postgres 0.7, the reference.
@@ -166,6 +170,7 @@ impl Driver {
             Driver::Tusk => "tusk",
             Driver::TuskPerItem => "tusk-per-item",
             Driver::TuskOwnedRows => "tusk-owned-rows",
+            Driver::TuskDynRows => "tusk-dyn-rows",
             Driver::TuskClient => "tusk-client",
             Driver::TokioPostgres => "tokio-postgres",
         }
@@ -177,6 +182,7 @@ impl Driver {
             Driver::Tusk,
             Driver::TuskPerItem,
             Driver::TuskOwnedRows,
+            Driver::TuskDynRows,
             Driver::TuskClient,
             Driver::TokioPostgres,
         ]
@@ -191,6 +197,8 @@ impl Driver {
             (Driver::TuskPerItem, _) => "tusk Pipeline, per item",
             (Driver::Tusk, Workload::BigRead) => "tusk next_ref",
             (Driver::TuskOwnedRows, _) => "tusk next (owned)",
+            (Driver::Tusk, Workload::CopyIn) => "tusk write_row",
+            (Driver::TuskDynRows, _) => "tusk write (dyn)",
             (Driver::Tusk, _) => "tusk Connection",
             (Driver::TuskClient, _) => "tusk Client",
             (Driver::TokioPostgres, _) => "tokio-postgres",
@@ -216,6 +224,7 @@ pub async fn run(workload: Workload, driver: Driver, conninfo: &str, scale: f64)
         Driver::Tusk => tusk_conn::run(workload, conninfo, ops, scale, SyncMode::Batch).await,
         Driver::TuskPerItem => tusk_conn::run(workload, conninfo, ops, scale, SyncMode::PerItem).await,
         Driver::TuskOwnedRows => tusk_conn::bigread_owned(conninfo, ops).await,
+        Driver::TuskDynRows => tusk_conn::copyin_dyn(conninfo, ops).await,
         Driver::TuskClient => tusk_client::run(workload, conninfo, ops, scale).await,
         Driver::TokioPostgres => reference::run(workload, conninfo, ops, scale).await,
     }
@@ -453,7 +462,34 @@ mod tusk_conn {
         })
     }
 
+    /// `copyin` with tuples (`BinaryCopyInWriter::write_row`).
     async fn copyin(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
+        let names = names();
+        let mut conn = Connection::connect(conninfo).await?;
+        crate::measure::watch_server(conn.backend_pid());
+        conn.batch_execute("TRUNCATE bench_copy").await?;
+        let meter = Meter::start();
+        let copy = conn.copy_in(COPY_SQL).await?;
+        let types = [Type::INT8, Type::TEXT, Type::FLOAT8, Type::TIMESTAMPTZ, Type::BOOL];
+        let mut writer = BinaryCopyInWriter::new(copy, &types)?;
+        for i in 0..n {
+            let r = wide_row(i, &names);
+            writer.write_row(&(r.a, r.b, r.c, r.d, r.e)).await?;
+        }
+        let rows = writer.finish().await?;
+        let span = meter.stop();
+        check_rows("copyin", n, rows)?;
+        conn.batch_execute("TRUNCATE bench_copy").await?;
+        conn.close().await?;
+        Ok(Outcome {
+            ops: n,
+            span,
+            checksum: rows,
+        })
+    }
+
+    /// `copyin` with `&[&dyn ToSql]` rows (`BinaryCopyInWriter::write`).
+    pub async fn copyin_dyn(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
         let names = names();
         let mut conn = Connection::connect(conninfo).await?;
         crate::measure::watch_server(conn.backend_pid());

@@ -62,7 +62,7 @@ pub use connection::{
     AuthMethod, Connection, MAX_QUEUED_NOTIFICATIONS, NoticeHandler, Notification, Params, SimpleQueryMessage,
     ToStatement,
 };
-pub use copy::{BinaryCopyInWriter, BinaryCopyOutReader, BinaryRow, CopyIn, CopyOut};
+pub use copy::{BinaryCopyInWriter, BinaryCopyOutReader, BinaryRow, CopyIn, CopyOut, CopyRow};
 pub use error::{DbError, Error, ErrorKind, Result};
 #[doc(hidden)]
 pub use from_row::__private;

@@ -223,6 +223,90 @@ async fn typed_binary_rows_in_and_out() {
     }
 }
 
+/// `write_row` (tuples, no dynamic dispatch) writes exactly what `write` writes, and
+/// refuses the same things with the same errors.
+#[tokio::test]
+async fn typed_tuple_rows_match_slice_rows() {
+    for cluster in shared_clusters() {
+        let db = cluster.fresh_database().unwrap();
+        let mut c = connect(cluster, &db).await;
+        c.batch_execute(
+            "CREATE TABLE by_slice (i int4, t text, l int8, b bytea, ok bool, f float8, at timestamptz);
+             CREATE TABLE by_tuple (LIKE by_slice)",
+        )
+        .await
+        .unwrap();
+        let types = [
+            Type::INT4,
+            Type::TEXT,
+            Type::INT8,
+            Type::BYTEA,
+            Type::BOOL,
+            Type::FLOAT8,
+            Type::TIMESTAMPTZ,
+        ];
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_micros(1_700_000_000_123_456);
+        let bytes: &[u8] = &[0, 1, 255];
+        let rows = 20_000i32;
+
+        let copy = c.copy_in("COPY by_slice FROM STDIN (FORMAT binary)").await.unwrap();
+        let mut w = BinaryCopyInWriter::new(copy, &types).unwrap();
+        for i in 0..rows {
+            let t = format!("row {i} ✓");
+            let f = (i % 7 != 0).then_some(f64::from(i) / 4.0);
+            w.write(&[&i, &t, &(i64::from(i) << 33), &bytes, &(i % 2 == 0), &f, &at])
+                .await
+                .unwrap();
+        }
+        assert_eq!(w.finish().await.unwrap(), rows as u64);
+
+        let copy = c.copy_in("COPY by_tuple FROM STDIN (FORMAT binary)").await.unwrap();
+        let mut w = BinaryCopyInWriter::new(copy, &types).unwrap();
+        for i in 0..rows {
+            let t = format!("row {i} ✓");
+            let f = (i % 7 != 0).then_some(f64::from(i) / 4.0);
+            w.write_row(&(i, t.as_str(), i64::from(i) << 33, bytes, i % 2 == 0, f, at))
+                .await
+                .unwrap();
+        }
+        // Refused before anything of the row is written, with the column named; the
+        // COPY goes on.
+        let e = w
+            .write_row(&(1i64, "x", 1i64, bytes, true, 1.0f64, at))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Encode);
+        assert!(
+            e.to_string().contains("column 0") && e.to_string().contains("int4"),
+            "{e}"
+        );
+        let e = w
+            .write_row(&(1i32, "x", 1i64, bytes, true, 1.0f64, "not a time"))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("column 6"), "{e}");
+        let e = w.write_row(&(1i32,)).await.unwrap_err();
+        assert!(e.to_string().contains("1 values but the COPY has 7 columns"), "{e}");
+        assert_eq!(w.finish().await.unwrap(), rows as u64);
+
+        let same = c
+            .query_one("SELECT count(*) FROM (TABLE by_slice EXCEPT ALL TABLE by_tuple) d", &[])
+            .await
+            .unwrap();
+        assert_eq!(same.get::<i64>(0).unwrap(), 0);
+        assert_eq!(count(&mut c, "by_tuple").await, i64::from(rows));
+
+        // A string for numeric would travel as text: refused; a NULL is fine.
+        c.batch_execute("CREATE TABLE nums (n numeric, m int4)").await.unwrap();
+        let copy = c.copy_in("COPY nums FROM STDIN (FORMAT binary)").await.unwrap();
+        let mut w = BinaryCopyInWriter::new(copy, &[Type::NUMERIC, Type::INT4]).unwrap();
+        let e = w.write_row(&("1.5", 1i32)).await.unwrap_err();
+        assert!(e.to_string().contains("as text"), "{e}");
+        w.write_row(&(None::<&str>, Some(2i32))).await.unwrap();
+        assert_eq!(w.finish().await.unwrap(), 1);
+    }
+}
+
 #[tokio::test]
 async fn a_million_rows_each_way_in_text_and_binary() {
     const N: i32 = 1_000_000;

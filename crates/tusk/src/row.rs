@@ -200,25 +200,23 @@ fn walk(b: &[u8], columns: usize, mut put: impl FnMut(usize, u32)) -> Result<()>
     if b.len() > u32::MAX as usize {
         return Err(bad("row larger than 4 GiB"));
     }
-    let mut pos = 2usize;
+    // `rest` is what follows the current value; its start is the next value's offset.
+    let mut rest = &b[2..];
     for i in 0..n {
-        let Some(&[l0, l1, l2, l3]) = b.get(pos..pos + 4) else {
+        let Some((len, after)) = rest.split_first_chunk::<4>() else {
             return Err(bad("truncated column length"));
         };
-        put(i, pos as u32);
-        pos += 4;
-        match i32::from_be_bytes([l0, l1, l2, l3]) {
-            -1 => {}
-            len @ 0.. => {
-                pos += len as usize;
-                if pos > b.len() {
-                    return Err(bad("column value runs past the message"));
-                }
-            }
+        put(i, (b.len() - rest.len()) as u32);
+        rest = match i32::from_be_bytes(*len) {
+            -1 => after,
+            len @ 0.. => match after.get(len as usize..) {
+                Some(tail) => tail,
+                None => return Err(bad("column value runs past the message")),
+            },
             len => return Err(bad(&format!("invalid column length {len}"))),
-        }
+        };
     }
-    if pos != b.len() {
+    if !rest.is_empty() {
         return Err(bad("trailing bytes after the last column"));
     }
     Ok(())

@@ -57,7 +57,23 @@ pub struct RowStream<'c> {
 impl RowStream<'_> {
     /// The next row, or `None` at the end.
     pub async fn next(&mut self) -> Option<Result<Row>> {
+        if let Some(row) = self.take_buffered_row() {
+            return Some(row);
+        }
         std::future::poll_fn(|cx| self.poll_row(cx)).await
+    }
+
+    /// The next row, if it is already whole in the read buffer (the common case in a
+    /// large result): no trip through the poll machinery.
+    #[inline]
+    fn take_buffered_row(&mut self) -> Option<Result<Row>> {
+        self.release();
+        if self.done || self.error.is_some() {
+            return None;
+        }
+        let len = self.conn.buffered_data_row_len()?;
+        let row = self.conn.take_data_row(len);
+        Some(Row::new(self.columns.clone(), row).map_err(|e| self.conn.fail(e)))
     }
 
     /// The result's columns.
@@ -87,9 +103,17 @@ impl RowStream<'_> {
     /// ```
     pub async fn next_ref(&mut self) -> Option<Result<RowRef<'_>>> {
         self.release();
-        let next = match std::future::poll_fn(|cx| self.poll_next_row(cx)).await? {
-            Ok(next) => next,
-            Err(e) => return Some(Err(e)),
+        // A whole row already buffered needs no trip through the poll machinery.
+        let buffered = match self.conn.buffered_data_row_len() {
+            Some(len) if !self.done && self.error.is_none() => Some(Next::Buffered(len)),
+            _ => None,
+        };
+        let next = match buffered {
+            Some(next) => next,
+            None => match std::future::poll_fn(|cx| self.poll_next_row(cx)).await? {
+                Ok(next) => next,
+                Err(e) => return Some(Err(e)),
+            },
         };
         let in_place = match next {
             Next::Buffered(len) => {
@@ -134,13 +158,8 @@ impl RowStream<'_> {
     }
 
     fn poll_row(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Row>>> {
-        self.release();
-        if !self.done
-            && self.error.is_none()
-            && let Some(len) = self.conn.buffered_data_row_len()
-        {
-            let row = self.conn.take_data_row(len);
-            return Poll::Ready(Some(Row::new(self.columns.clone(), row).map_err(|e| self.conn.fail(e))));
+        if let Some(row) = self.take_buffered_row() {
+            return Poll::Ready(Some(row));
         }
         let row = match ready!(self.poll_next_row(cx)) {
             None => return Poll::Ready(None),

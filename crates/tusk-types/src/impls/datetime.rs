@@ -1078,6 +1078,7 @@ impl PgValue for PgTimestamp {
     const NAME: &'static str = "PgTimestamp";
     const BINARY_LEN: Option<usize> = Some(8);
 
+    #[inline]
     fn accepts_type(ty: &Type) -> bool {
         is_timestamp(ty)
     }
@@ -1103,6 +1104,7 @@ impl PgValue for SystemTime {
     const NAME: &'static str = "SystemTime";
     const BINARY_LEN: Option<usize> = Some(8);
 
+    #[inline]
     fn accepts_type(ty: &Type) -> bool {
         is_timestamp(ty)
     }

@@ -26,20 +26,24 @@
 //! - [`service`], [`pgpass`], [`require_auth`]: service files, the password file, and
 //!   which authentication methods the client accepts.
 //! - [`Connection`]: one session, driven by its owner (`&mut self`, no background task).
-//! - [`Row`], [`Column`], [`Statement`]: results and prepared statements.
-//! - [`CopyIn`], [`CopyOut`], [`BinaryCopyInWriter`], [`BinaryCopyOutReader`]: bulk data with COPY.
+//! - [`Row`], [`Column`], [`Statement`]: results and prepared statements;
+//!   [`row_stream`]: rows as they arrive ([`RowStream`], [`RowRef`]) and portals.
+//! - [`pipeline`]: many statements in one flush; [`client`]: a [`Client`] shared by
+//!   tasks, its queries pipelined; [`cancel`]: [`CancelToken`].
+//! - [`copy`]: [`CopyIn`], [`CopyOut`], [`BinaryCopyInWriter`], [`BinaryCopyOutReader`]:
+//!   bulk data with COPY.
 //! - [`Error`]: one error type; [`DbError`] holds every field the server sent.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod cache;
-mod cancel;
-mod client;
+pub mod cancel;
+pub mod client;
 pub mod config;
 mod connect;
 mod connection;
-mod copy;
+pub mod copy;
 mod error;
 mod from_row;
 mod notify;
@@ -47,7 +51,7 @@ pub mod pgpass;
 pub mod pipeline;
 pub mod require_auth;
 mod row;
-mod row_stream;
+pub mod row_stream;
 pub mod service;
 mod statement;
 mod stream;

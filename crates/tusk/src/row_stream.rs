@@ -10,7 +10,7 @@
 //!
 //! Rows come two ways. [`RowStream::next`] gives an owned [`Row`] (it shares the read
 //! buffer by reference count, so keeping it costs no copy). [`RowStream::next_ref`]
-//! gives a [`RowRef`](crate::RowRef) that borrows the buffer in place until the next
+//! gives a [`RowRef`] that borrows the buffer in place until the next
 //! call: no reference counting per row, the cheapest way through a large result
 //! (about 10 % fewer instructions per row in `tusk-bench bigread`).
 //!

@@ -831,31 +831,18 @@ impl Connection {
     ) -> Result<()> {
         let mut error = None;
         loop {
-            match self.take_fast() {
-                Some(Fast::Row(row)) => {
-                    if error.is_none() {
-                        let row = Row::new(columns.clone(), row).map_err(|e| self.fail(e))?;
-                        if let Err(e) = on_row(row) {
-                            error = Some(e);
-                        }
-                    }
-                    continue;
-                }
+            // The frames every execution gets take the allocation-free path first.
+            let msg = match self.take_fast() {
+                Some(Fast::Row(row)) => BackendMessage::DataRow(row),
                 Some(Fast::BindComplete) => continue,
                 Some(Fast::CommandComplete(n)) => {
                     *rows_affected_out = n;
                     continue;
                 }
-                Some(Fast::Ready(s)) => {
-                    self.ready(s);
-                    return match error {
-                        Some(e) => Err(e),
-                        None => Ok(()),
-                    };
-                }
-                None => {}
-            }
-            match self.read().await? {
+                Some(Fast::Ready(s)) => BackendMessage::ReadyForQuery(s),
+                None => self.read().await?,
+            };
+            match msg {
                 BackendMessage::DataRow(row) => {
                     if error.is_none() {
                         let row = Row::new(columns.clone(), row).map_err(|e| self.fail(e))?;
@@ -940,8 +927,19 @@ impl Connection {
     /// which reports errors.
     #[inline]
     pub(crate) fn buffered_data_row_len(&self) -> Option<usize> {
+        match self.read_buf.first() {
+            Some(b'D') => self.buffered_frame_len(),
+            _ => None,
+        }
+    }
+
+    /// The length of the whole, well-framed message (tag and length included) at the
+    /// front of the read buffer, if the fast paths may take it: none while replies
+    /// are being discarded, none for a partial frame or an impossible length.
+    #[inline]
+    fn buffered_frame_len(&self) -> Option<usize> {
         let b = &self.read_buf;
-        if self.stale_syncs > 0 || b.len() < 5 || b[0] != b'D' {
+        if self.stale_syncs > 0 || b.len() < 5 {
             return None;
         }
         let len = i32::from_be_bytes([b[1], b[2], b[3], b[4]]);
@@ -977,21 +975,10 @@ impl Connection {
     /// — other messages, partial or malformed frames, replies to be discarded — gives
     /// `None` and is left for [`Self::read`], which handles or reports it.
     pub(crate) fn take_fast(&mut self) -> Option<Fast> {
-        let b = &self.read_buf;
-        if self.stale_syncs > 0 || b.len() < 5 {
-            return None;
-        }
-        let len = i32::from_be_bytes([b[1], b[2], b[3], b[4]]);
-        if len < 4 || len as usize > self.limits.max_message_len || b.len() < len as usize + 1 {
-            return None;
-        }
-        let body = &b[5..len as usize + 1];
-        let fast = match b[0] {
-            b'D' => {
-                let mut frame = self.read_buf.split_to(len as usize + 1);
-                frame.advance(5);
-                return Some(Fast::Row(tusk_proto::backend::DataRow::from_body(frame.freeze())));
-            }
+        let frame_len = self.buffered_frame_len()?;
+        let body = &self.read_buf[5..frame_len];
+        let fast = match self.read_buf[0] {
+            b'D' => return Some(Fast::Row(self.take_data_row(frame_len))),
             b'2' if body.is_empty() => Fast::BindComplete,
             b'C' => match body.split_last() {
                 Some((0, tag)) if !tag.contains(&0) => Fast::CommandComplete(rows_affected_bytes(tag)),
@@ -1005,7 +992,7 @@ impl Connection {
             },
             _ => return None,
         };
-        self.read_buf.advance(len as usize + 1);
+        self.read_buf.advance(frame_len);
         Some(fast)
     }
 
@@ -1416,7 +1403,6 @@ pub(crate) fn unexpected(m: &BackendMessage) -> Error {
     Error::protocol(format!("unexpected message '{}' from the server", m.tag() as char))
 }
 
-/// The row count at the end of a command tag (`INSERT 0 5` → 5, `SELECT 3` → 3).
 /// [`rows_affected`] of a tag still in bytes (any non-UTF-8 tag counts 0 rows).
 fn rows_affected_bytes(tag: &[u8]) -> u64 {
     std::str::from_utf8(tag).map_or(0, rows_affected)
@@ -1442,6 +1428,7 @@ pub(crate) enum Fast {
     Ready(TransactionStatus),
 }
 
+/// The row count at the end of a command tag (`INSERT 0 5` → 5, `SELECT 3` → 3).
 pub(crate) fn rows_affected(tag: &str) -> u64 {
     let mut words = tag.split(' ');
     let first = words.next().unwrap_or("");

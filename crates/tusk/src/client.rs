@@ -479,16 +479,23 @@ fn route_fast(conn: &mut Connection, inflight: &mut VecDeque<InFlight>, fast: Fa
         Fast::Row(row) => route(conn, inflight, BackendMessage::DataRow(row)),
         Fast::BindComplete => Ok(()),
         Fast::Ready(s) => route(conn, inflight, BackendMessage::ReadyForQuery(s)),
-        Fast::CommandComplete(n) => {
-            match inflight.front_mut() {
-                Some(InFlight::Rows { affected, .. }) => *affected = n,
-                Some(InFlight::Simple { columns, out, .. }) => {
-                    out.push(SimpleQueryMessage::CommandComplete(n));
-                    *columns = None;
-                }
-                None => return Err(conn.fail(Error::protocol("CommandComplete with no request in flight"))),
+        Fast::CommandComplete(n) => match inflight.front_mut() {
+            Some(front) => {
+                completed(front, n);
+                Ok(())
             }
-            Ok(())
+            None => Err(conn.fail(Error::protocol("CommandComplete with no request in flight"))),
+        },
+    }
+}
+
+/// Records a CommandComplete (`n` rows) for the request at the front.
+fn completed(front: &mut InFlight, n: u64) {
+    match front {
+        InFlight::Rows { affected, .. } => *affected = n,
+        InFlight::Simple { columns, out, .. } => {
+            out.push(SimpleQueryMessage::CommandComplete(n));
+            *columns = None;
         }
     }
 }
@@ -508,7 +515,7 @@ fn route(conn: &mut Connection, inflight: &mut VecDeque<InFlight>, msg: BackendM
                 rows.push(conn.make_row(columns.clone(), r)?);
             }
         }
-        (InFlight::Rows { affected, .. }, BackendMessage::CommandComplete { tag }) => *affected = rows_affected(&tag),
+        (front, BackendMessage::CommandComplete { tag }) => completed(front, rows_affected(&tag)),
         (InFlight::Rows { error, .. }, BackendMessage::ErrorResponse(f)) => {
             error.get_or_insert(Error::db(ErrorKind::Server, DbError::from_fields(f)));
         }
@@ -525,10 +532,6 @@ fn route(conn: &mut Connection, inflight: &mut VecDeque<InFlight>, msg: BackendM
                 return Err(conn.fail(Error::protocol("DataRow without RowDescription")));
             };
             out.push(SimpleQueryMessage::Row(conn.make_row(cols, r)?));
-        }
-        (InFlight::Simple { columns, out, .. }, BackendMessage::CommandComplete { tag }) => {
-            out.push(SimpleQueryMessage::CommandComplete(rows_affected(&tag)));
-            *columns = None;
         }
         (InFlight::Simple { error, .. }, BackendMessage::ErrorResponse(f)) => {
             error.get_or_insert(Error::db(ErrorKind::Server, DbError::from_fields(f)));

@@ -997,6 +997,7 @@ impl Connection {
     }
 
     /// Builds a row, marking the connection broken if the server's row is malformed.
+    #[inline]
     pub(crate) fn make_row(&mut self, columns: Arc<[Column]>, row: tusk_proto::backend::DataRow) -> Result<Row> {
         Row::new(columns, row).map_err(|e| self.fail(e))
     }

@@ -57,23 +57,33 @@ pub struct RowStream<'c> {
 impl RowStream<'_> {
     /// The next row, or `None` at the end.
     pub async fn next(&mut self) -> Option<Result<Row>> {
-        if let Some(row) = self.take_buffered_row() {
-            return Some(row);
+        self.release();
+        // A row already whole in the read buffer (the common case in a large result)
+        // needs no trip through the poll machinery.
+        match self.buffered_row() {
+            Some(len) => Some(self.own_row(Next::Buffered(len))),
+            None => std::future::poll_fn(|cx| self.poll_row(cx)).await,
         }
-        std::future::poll_fn(|cx| self.poll_row(cx)).await
     }
 
-    /// The next row, if it is already whole in the read buffer (the common case in a
-    /// large result): no trip through the poll machinery.
+    /// The length of the DataRow frame at the front of the read buffer, if the next
+    /// row is already whole there.
     #[inline]
-    fn take_buffered_row(&mut self) -> Option<Result<Row>> {
-        self.release();
+    fn buffered_row(&self) -> Option<usize> {
         if self.done || self.error.is_some() {
             return None;
         }
-        let len = self.conn.buffered_data_row_len()?;
-        let row = self.conn.take_data_row(len);
-        Some(Row::new(self.columns.clone(), row).map_err(|e| self.conn.fail(e)))
+        self.conn.buffered_data_row_len()
+    }
+
+    /// The owned [`Row`] of what [`Self::poll_next_row`] found.
+    #[inline]
+    fn own_row(&mut self, next: Next) -> Result<Row> {
+        let row = match next {
+            Next::Buffered(len) => self.conn.take_data_row(len),
+            Next::Held(row) => row,
+        };
+        self.conn.make_row(self.columns.clone(), row)
     }
 
     /// The result's columns.
@@ -103,46 +113,25 @@ impl RowStream<'_> {
     /// ```
     pub async fn next_ref(&mut self) -> Option<Result<RowRef<'_>>> {
         self.release();
-        // A whole row already buffered needs no trip through the poll machinery.
-        let buffered = match self.conn.buffered_data_row_len() {
-            Some(len) if !self.done && self.error.is_none() => Some(Next::Buffered(len)),
-            _ => None,
-        };
-        let next = match buffered {
-            Some(next) => next,
+        let next = match self.buffered_row() {
+            Some(len) => Next::Buffered(len),
             None => match std::future::poll_fn(|cx| self.poll_next_row(cx)).await? {
                 Ok(next) => next,
                 Err(e) => return Some(Err(e)),
             },
         };
-        let in_place = match next {
-            Next::Buffered(len) => {
-                self.in_place = len;
-                true
-            }
-            Next::Held(row) => {
-                self.held = Some(row);
-                false
-            }
-        };
-        let body = match &self.held {
-            Some(row) if !in_place => row.body(),
-            _ => self.conn.buffered_data_row_body(self.in_place),
-        };
+        // Exactly one of the two holds the row until the next call (see `release`).
+        match next {
+            Next::Buffered(len) => self.in_place = len,
+            Next::Held(row) => self.held = Some(row),
+        }
+        let body = current_body(self.conn, &self.held, self.in_place);
         if let Err(e) = RowRef::check(&self.columns, body, &mut self.offsets) {
             self.done = true;
             return Some(Err(self.conn.fail(e)));
         }
-        let body = self.current_body(in_place);
+        let body = current_body(self.conn, &self.held, self.in_place);
         Some(Ok(RowRef::from_parts(&self.columns, body, &self.offsets)))
-    }
-
-    /// The body of the row [`RowStream::next_ref`] is handing out.
-    fn current_body(&self, in_place: bool) -> &[u8] {
-        match &self.held {
-            Some(row) if !in_place => row.body(),
-            _ => self.conn.buffered_data_row_body(self.in_place),
-        }
     }
 
     /// Drops the row [`RowStream::next_ref`] handed out last.
@@ -158,29 +147,23 @@ impl RowStream<'_> {
     }
 
     fn poll_row(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Row>>> {
-        if let Some(row) = self.take_buffered_row() {
-            return Poll::Ready(Some(row));
-        }
-        let row = match ready!(self.poll_next_row(cx)) {
-            None => return Poll::Ready(None),
-            Some(Err(e)) => return Poll::Ready(Some(Err(e))),
-            Some(Ok(Next::Buffered(len))) => self.conn.take_data_row(len),
-            Some(Ok(Next::Held(row))) => row,
-        };
-        Poll::Ready(Some(self.conn.make_row(self.columns.clone(), row)))
+        self.release();
+        Poll::Ready(match ready!(self.poll_next_row(cx)) {
+            None => None,
+            Some(Err(e)) => Some(Err(e)),
+            Some(Ok(next)) => Some(self.own_row(next)),
+        })
     }
 
     /// Reads up to the next row; other messages are dealt with on the way.
     #[inline]
     fn poll_next_row(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Next>>> {
         loop {
+            if let Some(len) = self.buffered_row() {
+                return Poll::Ready(Some(Ok(Next::Buffered(len))));
+            }
             if self.done {
                 return Poll::Ready(None);
-            }
-            if self.error.is_none()
-                && let Some(len) = self.conn.buffered_data_row_len()
-            {
-                return Poll::Ready(Some(Ok(Next::Buffered(len))));
             }
             let msg = match ready!(self.conn.poll_read(cx)) {
                 Ok(m) => m,
@@ -218,6 +201,16 @@ impl RowStream<'_> {
                 }
             }
         }
+    }
+}
+
+/// The body of the row [`RowStream::next_ref`] hands out: the held one, else the frame
+/// of `in_place` bytes at the front of the read buffer. (A function of the fields, not
+/// a method, so that the stream's offsets buffer can be borrowed beside it.)
+fn current_body<'a>(conn: &'a Connection, held: &'a Option<DataRow>, in_place: usize) -> &'a [u8] {
+    match held {
+        Some(row) => row.body(),
+        None => conn.buffered_data_row_body(in_place),
     }
 }
 

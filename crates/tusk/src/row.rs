@@ -158,20 +158,31 @@ impl Offsets {
     /// value's length prefix is, in one pass.
     #[inline(always)]
     fn parse(b: &[u8], columns: usize) -> Result<Offsets> {
-        let mut offsets = if columns > INLINE_COLUMNS {
-            Offsets::Heap(vec![0u32; columns].into_boxed_slice())
-        } else {
-            Offsets::Inline {
-                len: columns as u8,
-                at: [0; INLINE_COLUMNS],
-            }
-        };
-        let slots: &mut [u32] = match &mut offsets {
-            Offsets::Inline { at, .. } => &mut at[..columns],
-            Offsets::Heap(v) => v,
-        };
+        let mut offsets = Offsets::zeroed(columns);
+        let slots = offsets.as_mut_slice();
         walk(b, columns, |i, at| slots[i] = at)?;
         Ok(offsets)
+    }
+
+    /// `n` offsets, all 0: inline when they fit.
+    #[inline(always)]
+    fn zeroed(n: usize) -> Offsets {
+        if n > INLINE_COLUMNS {
+            Offsets::Heap(vec![0u32; n].into_boxed_slice())
+        } else {
+            Offsets::Inline {
+                len: n as u8,
+                at: [0; INLINE_COLUMNS],
+            }
+        }
+    }
+
+    #[inline]
+    fn as_mut_slice(&mut self) -> &mut [u32] {
+        match self {
+            Offsets::Inline { len, at } => &mut at[..*len as usize],
+            Offsets::Heap(v) => v,
+        }
     }
 
     #[inline]
@@ -248,7 +259,7 @@ impl OffsetSlice for &[u32] {
 macro_rules! row_accessors {
     () => {
         /// The byte range of value `i` (`None` for NULL); `i` must be in range, and the
-        /// layout was validated by [`Row::new`].
+        /// layout was validated when the row was made ([`walk`]).
         #[inline]
         fn range(&self, i: usize) -> Option<Range<usize>> {
             let at = OffsetSlice::offsets(&self.offsets)[i] as usize;
@@ -385,15 +396,10 @@ impl<'r> RowRef<'r> {
         Row {
             columns: self.columns.clone(),
             body: Bytes::copy_from_slice(self.body),
-            offsets: if self.offsets.len() > INLINE_COLUMNS {
-                Offsets::Heap(self.offsets.into())
-            } else {
-                let mut at = [0; INLINE_COLUMNS];
-                at[..self.offsets.len()].copy_from_slice(self.offsets);
-                Offsets::Inline {
-                    len: self.offsets.len() as u8,
-                    at,
-                }
+            offsets: {
+                let mut offsets = Offsets::zeroed(self.offsets.len());
+                offsets.as_mut_slice().copy_from_slice(self.offsets);
+                offsets
             },
         }
     }

@@ -400,8 +400,8 @@ pub struct CopyIn<'a> {
     conn: &'a mut Connection,
     format: Format,
     column_formats: Vec<Format>,
-    /// The CopyData message being filled: a header whose length is written when the
-    /// message is complete ([`COPY_DATA_HEADER`]), then data. It is sent at
+    /// The CopyData message being filled: always a header whose length is written when
+    /// the message is complete ([`COPY_DATA_HEADER`]), then data. It is sent at
     /// [`MESSAGE_SIZE`] bytes of data, usually by swapping buffers rather than copying.
     pending: BytesMut,
     phase: InPhase,
@@ -504,7 +504,7 @@ impl<'a> CopyIn<'a> {
             self.phase = InPhase::Closing;
         } else {
             // Rejected already: what was never framed is never sent.
-            self.pending.clear();
+            self.pending.truncate(COPY_DATA_HEADER.len());
         }
         poll_fn(|cx| self.poll_until_ready(cx)).await?;
         match &self.phase {
@@ -687,7 +687,7 @@ impl<'a> CopyIn<'a> {
     /// Bytes of data in the message being filled.
     #[inline]
     fn pending_len(&self) -> usize {
-        self.pending.len().saturating_sub(COPY_DATA_HEADER.len())
+        self.pending.len() - COPY_DATA_HEADER.len()
     }
 
     /// Completes the message being filled and puts it in the write buffer: by swapping
@@ -695,7 +695,7 @@ impl<'a> CopyIn<'a> {
     /// as soon as it holds a message), else by appending; then starts the next message.
     fn frame_pending(&mut self) {
         let len = self.pending_len();
-        if len == 0 || self.pending.len() < COPY_DATA_HEADER.len() {
+        if len == 0 {
             return;
         }
         // Both bounded by MAX_MESSAGE (checked by every writer), so this fits an i32.
@@ -720,7 +720,7 @@ impl Drop for CopyIn<'_> {
             // Abort: the data never framed is dropped, and CopyFail follows whatever is
             // already in the write buffer. The ReadyForQuery it brings is the one the
             // COPY statement already counts, so the next request reads it.
-            self.pending.clear();
+            self.pending.truncate(COPY_DATA_HEADER.len());
             let _ = write_copy_fail(self.conn, "tusk: COPY abandoned (CopyIn dropped without finish)");
         }
     }
@@ -1057,28 +1057,12 @@ impl<'a> BinaryCopyInWriter<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn write(&mut self, row: &[&(dyn ToSql + Sync)]) -> Result<()> {
-        if row.len() != self.types.len() {
-            return Err(Error::new(
-                ErrorKind::Encode,
-                format!(
-                    "the row has {} values but the COPY has {} columns",
-                    row.len(),
-                    self.types.len()
-                ),
-            ));
-        }
+        self.check_len(row.len())?;
         if !self.copy.ready_now() {
             poll_fn(|cx| self.copy.poll_ready(cx)).await?;
         }
-        self.encode_row(row)
-    }
-
-    /// Encodes one row (of the right length) into the COPY's message; on error nothing
-    /// of it is left.
-    fn encode_row(&mut self, row: &[&(dyn ToSql + Sync)]) -> Result<()> {
+        let mark = self.start_row(row.len());
         let buf = &mut self.copy.pending;
-        let mark = buf.len();
-        buf.put_i16(row.len() as i16);
         for (i, (&value, ty)) in row.iter().zip(&self.types).enumerate() {
             let field = buf.len();
             // One dynamic call per value: the type check, the bytes and the format.
@@ -1108,27 +1092,42 @@ impl<'a> BinaryCopyInWriter<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn write_row<R: CopyRow>(&mut self, row: &R) -> Result<()> {
-        if R::LEN != self.types.len() {
-            return Err(Error::new(
-                ErrorKind::Encode,
-                format!(
-                    "the row has {} values but the COPY has {} columns",
-                    R::LEN,
-                    self.types.len()
-                ),
-            ));
-        }
+        self.check_len(R::LEN)?;
         if !self.copy.ready_now() {
             poll_fn(|cx| self.copy.poll_ready(cx)).await?;
         }
+        let mark = self.start_row(R::LEN);
         let buf = &mut self.copy.pending;
-        let mark = buf.len();
-        buf.put_i16(R::LEN as i16);
         if let Err(f) = row.encode_fields(&self.types, buf) {
             buf.truncate(mark);
             return Err(field_error(f.index, f.type_name, &self.types[f.index], f.error));
         }
         self.end_row(mark)
+    }
+
+    /// Refuses a row of `values` values unless it has one per column.
+    #[inline]
+    fn check_len(&self, values: usize) -> Result<()> {
+        if values == self.types.len() {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::Encode,
+            format!(
+                "the row has {values} values but the COPY has {} columns",
+                self.types.len()
+            ),
+        ))
+    }
+
+    /// Writes a row's field count and returns where the row starts, for
+    /// [`Self::end_row`] or an error to truncate to.
+    #[inline]
+    fn start_row(&mut self, values: usize) -> usize {
+        let mark = self.copy.pending.len();
+        // `new` refused more than i16::MAX columns, and `check_len` any other count.
+        self.copy.pending.put_i16(values as i16);
+        mark
     }
 
     /// After a row was encoded from `mark` on: refuses it if it makes the message too

@@ -397,38 +397,32 @@ pub(crate) fn value_to_sql<T: PgValue>(value: &T, ty: &Type, out: &mut BytesMut)
     }
 }
 
-/// [`ToSql::encode_field`](crate::ToSql::encode_field) for a [`PgValue`]: always
-/// binary, so the length is patched in after the value and no format is asked for.
+/// [`ToSql::encode_field`](crate::ToSql::encode_field) for a [`PgValue`]: a value of
+/// fixed binary length ([`PgValue::BINARY_LEN`]) writes its length up front; the others
+/// take the general path.
 #[inline]
-pub(crate) fn value_encode_field<T: PgValue>(value: &T, ty: &Type, out: &mut BytesMut) -> Result<Format, BoxError> {
+pub(crate) fn value_encode_field<T: PgValue + crate::ToSql>(
+    value: &T,
+    ty: &Type,
+    out: &mut BytesMut,
+) -> Result<Format, BoxError> {
+    let Some(len) = T::BINARY_LEN else {
+        return crate::encode_field_generic(value, ty, out);
+    };
     ensure_type(T::accepts_type(ty), T::NAME, ty)?;
     let start = out.len();
-    if let Some(len) = T::BINARY_LEN {
-        out.reserve(4 + len);
-        out.put_i32(len as i32);
-        if let Err(e) = value.encode_binary(ty, out) {
-            out.truncate(start);
-            return Err(e);
-        }
-        debug_assert_eq!(
-            out.len(),
-            start + 4 + len,
-            "{} wrote a binary form of another length",
-            T::NAME
-        );
-        return Ok(Format::Binary);
-    }
-    out.put_i32(0);
+    out.reserve(4 + len);
+    out.put_i32(len as i32);
     if let Err(e) = value.encode_binary(ty, out) {
         out.truncate(start);
         return Err(e);
     }
-    let len = out.len() - start - 4;
-    let Ok(len32) = i32::try_from(len) else {
-        out.truncate(start);
-        return Err(Box::new(crate::ValueTooLarge { len }));
-    };
-    out[start..start + 4].copy_from_slice(&len32.to_be_bytes());
+    debug_assert_eq!(
+        out.len(),
+        start + 4 + len,
+        "{} wrote a binary form of another length",
+        T::NAME
+    );
     Ok(Format::Binary)
 }
 

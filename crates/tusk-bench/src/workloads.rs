@@ -119,14 +119,8 @@ impl Workload {
     pub fn drivers(self) -> &'static [Driver] {
         match self {
             Workload::Point => &[Driver::Tusk, Driver::TuskClient, Driver::TokioPostgres],
-            Workload::Pipeline => &[
-                Driver::Tusk,
-                Driver::TuskPerItem,
-                Driver::TuskClient,
-                Driver::TokioPostgres,
-            ],
-            Workload::BigRead => &[Driver::Tusk, Driver::TuskOwnedRows, Driver::TokioPostgres],
-            Workload::CopyIn => &[Driver::Tusk, Driver::TuskDynRows, Driver::TokioPostgres],
+            Workload::Pipeline => &[Driver::Tusk, Driver::TuskAlt, Driver::TuskClient, Driver::TokioPostgres],
+            Workload::BigRead | Workload::CopyIn => &[Driver::Tusk, Driver::TuskAlt, Driver::TokioPostgres],
             _ => &[Driver::Tusk, Driver::TokioPostgres],
         }
     }
@@ -145,18 +139,15 @@ pub fn point_rows(scale: f64) -> u64 {
 /// A driver, or a way of using one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Driver {
-    /// `tusk::Connection` (for `pipeline`: its explicit `Pipeline` with one Sync for
-    /// the batch, `SyncMode::Batch`).
+    /// `tusk::Connection` with its fastest API for the workload: for `pipeline` the
+    /// explicit `Pipeline` with one Sync for the batch (`SyncMode::Batch`), for
+    /// `bigread` rows read in place (`RowStream::next_ref`), for `copyin` tuples
+    /// (`BinaryCopyInWriter::write_row`).
     Tusk,
-    /// For `pipeline` only: the explicit `Pipeline` with a Sync per query
-    /// (`SyncMode::PerItem`), independent items like tokio-postgres's.
-    TuskPerItem,
-    /// For `bigread` only: owned rows from `RowStream::next` (the `Tusk` driver reads
-    /// them in place with `RowStream::next_ref`).
-    TuskOwnedRows,
-    /// For `copyin` only: rows as `&[&dyn ToSql]` slices (`BinaryCopyInWriter::write`,
-    /// like tokio-postgres's writer); the `Tusk` driver writes tuples (`write_row`).
-    TuskDynRows,
+    /// `tusk::Connection` with the API closer to tokio-postgres's, where the workload
+    /// has two: a Sync per pipelined query (`SyncMode::PerItem`), owned rows
+    /// (`RowStream::next`), `&[&dyn ToSql]` rows (`BinaryCopyInWriter::write`).
+    TuskAlt,
     /// `tusk::Client`, the shared handle with a background task.
     TuskClient,
     /// tokio-postgres 0.7, the reference.
@@ -168,9 +159,7 @@ impl Driver {
     pub fn name(self) -> &'static str {
         match self {
             Driver::Tusk => "tusk",
-            Driver::TuskPerItem => "tusk-per-item",
-            Driver::TuskOwnedRows => "tusk-owned-rows",
-            Driver::TuskDynRows => "tusk-dyn-rows",
+            Driver::TuskAlt => "tusk-alt",
             Driver::TuskClient => "tusk-client",
             Driver::TokioPostgres => "tokio-postgres",
         }
@@ -178,28 +167,21 @@ impl Driver {
 
     /// The driver of a name.
     pub fn parse(name: &str) -> Option<Driver> {
-        [
-            Driver::Tusk,
-            Driver::TuskPerItem,
-            Driver::TuskOwnedRows,
-            Driver::TuskDynRows,
-            Driver::TuskClient,
-            Driver::TokioPostgres,
-        ]
-        .into_iter()
-        .find(|d| d.name() == name)
+        [Driver::Tusk, Driver::TuskAlt, Driver::TuskClient, Driver::TokioPostgres]
+            .into_iter()
+            .find(|d| d.name() == name)
     }
 
     /// How the report names this driver in `workload`.
     pub fn label(self, workload: Workload) -> &'static str {
         match (self, workload) {
             (Driver::Tusk, Workload::Pipeline) => "tusk Pipeline, batch",
-            (Driver::TuskPerItem, _) => "tusk Pipeline, per item",
+            (Driver::TuskAlt, Workload::Pipeline) => "tusk Pipeline, per item",
             (Driver::Tusk, Workload::BigRead) => "tusk next_ref",
-            (Driver::TuskOwnedRows, _) => "tusk next (owned)",
+            (Driver::TuskAlt, Workload::BigRead) => "tusk next (owned)",
             (Driver::Tusk, Workload::CopyIn) => "tusk write_row",
-            (Driver::TuskDynRows, _) => "tusk write (dyn)",
-            (Driver::Tusk, _) => "tusk Connection",
+            (Driver::TuskAlt, Workload::CopyIn) => "tusk write (dyn)",
+            (Driver::Tusk | Driver::TuskAlt, _) => "tusk Connection",
             (Driver::TuskClient, _) => "tusk Client",
             (Driver::TokioPostgres, _) => "tokio-postgres",
         }
@@ -221,10 +203,8 @@ pub struct Outcome {
 pub async fn run(workload: Workload, driver: Driver, conninfo: &str, scale: f64) -> Result<Outcome, BoxError> {
     let ops = workload.ops(scale);
     match driver {
-        Driver::Tusk => tusk_conn::run(workload, conninfo, ops, scale, SyncMode::Batch).await,
-        Driver::TuskPerItem => tusk_conn::run(workload, conninfo, ops, scale, SyncMode::PerItem).await,
-        Driver::TuskOwnedRows => tusk_conn::bigread_owned(conninfo, ops).await,
-        Driver::TuskDynRows => tusk_conn::copyin_dyn(conninfo, ops).await,
+        Driver::Tusk => tusk_conn::run(workload, conninfo, ops, scale, false).await,
+        Driver::TuskAlt => tusk_conn::run(workload, conninfo, ops, scale, true).await,
         Driver::TuskClient => tusk_client::run(workload, conninfo, ops, scale).await,
         Driver::TokioPostgres => reference::run(workload, conninfo, ops, scale).await,
     }
@@ -307,20 +287,18 @@ mod tusk_conn {
     use tusk::types::Type;
     use tusk::{BinaryCopyInWriter, Connection};
 
-    /// `mode` is the pipeline's Sync placement (other workloads ignore it).
-    pub async fn run(
-        workload: Workload,
-        conninfo: &str,
-        n: u64,
-        scale: f64,
-        mode: SyncMode,
-    ) -> Result<Outcome, BoxError> {
+    /// `alt`: the API closer to tokio-postgres's where the workload has two (see
+    /// [`Driver::TuskAlt`]).
+    pub async fn run(workload: Workload, conninfo: &str, n: u64, scale: f64, alt: bool) -> Result<Outcome, BoxError> {
         match workload {
             Workload::Connect => connect(conninfo, n).await,
             Workload::Point => point(conninfo, n, scale).await,
-            Workload::Pipeline => pipeline(conninfo, n, scale, mode).await,
-            Workload::BigRead => bigread(conninfo, n).await,
-            Workload::CopyIn => copyin(conninfo, n).await,
+            Workload::Pipeline => {
+                let mode = if alt { SyncMode::PerItem } else { SyncMode::Batch };
+                pipeline(conninfo, n, scale, mode).await
+            }
+            Workload::BigRead => bigread(conninfo, n, !alt).await,
+            Workload::CopyIn => copyin(conninfo, n, !alt).await,
             Workload::Insert => insert(conninfo, n).await,
         }
     }
@@ -398,8 +376,8 @@ mod tusk_conn {
         })
     }
 
-    /// `bigread` with rows read in place (`RowStream::next_ref`).
-    async fn bigread(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
+    /// `bigread`, reading rows in place (`RowStream::next_ref`) or owned (`next`).
+    async fn bigread(conninfo: &str, n: u64, in_place: bool) -> Result<Outcome, BoxError> {
         let mut conn = Connection::connect(conninfo).await?;
         crate::measure::watch_server(conn.backend_pid());
         let stmt = conn.prepare(BIGREAD_SQL).await?;
@@ -408,16 +386,28 @@ mod tusk_conn {
         let mut got = 0u64;
         let limit = n as i64;
         let mut rows = conn.query_stream(&stmt, &[&limit]).await?;
-        while let Some(row) = rows.next_ref().await {
-            let row = row?;
-            sum = sum.wrapping_add(wide_sum(
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-            ));
-            got += 1;
+        // `Row` and `RowRef` have the same accessors but are different types.
+        macro_rules! add_row {
+            ($row:expr) => {{
+                let row = $row?;
+                sum = sum.wrapping_add(wide_sum(
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                ));
+                got += 1;
+            }};
+        }
+        if in_place {
+            while let Some(row) = rows.next_ref().await {
+                add_row!(row);
+            }
+        } else {
+            while let Some(row) = rows.next().await {
+                add_row!(row);
+            }
         }
         drop(rows);
         let span = meter.stop();
@@ -430,40 +420,9 @@ mod tusk_conn {
         })
     }
 
-    /// `bigread` with owned rows (`RowStream::next`).
-    pub async fn bigread_owned(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
-        let mut conn = Connection::connect(conninfo).await?;
-        crate::measure::watch_server(conn.backend_pid());
-        let stmt = conn.prepare(BIGREAD_SQL).await?;
-        let meter = Meter::start();
-        let mut sum = 0u64;
-        let mut got = 0u64;
-        let limit = n as i64;
-        let mut rows = conn.query_stream(&stmt, &[&limit]).await?;
-        while let Some(row) = rows.next().await {
-            let row = row?;
-            sum = sum.wrapping_add(wide_sum(
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-            ));
-            got += 1;
-        }
-        drop(rows);
-        let span = meter.stop();
-        check_rows("bigread", n, got)?;
-        conn.close().await?;
-        Ok(Outcome {
-            ops: n,
-            span,
-            checksum: sum,
-        })
-    }
-
-    /// `copyin` with tuples (`BinaryCopyInWriter::write_row`).
-    async fn copyin(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
+    /// `copyin`, writing rows as tuples (`BinaryCopyInWriter::write_row`) or as
+    /// `&[&dyn ToSql]` slices (`write`).
+    async fn copyin(conninfo: &str, n: u64, tuples: bool) -> Result<Outcome, BoxError> {
         let names = names();
         let mut conn = Connection::connect(conninfo).await?;
         crate::measure::watch_server(conn.backend_pid());
@@ -472,35 +431,15 @@ mod tusk_conn {
         let copy = conn.copy_in(COPY_SQL).await?;
         let types = [Type::INT8, Type::TEXT, Type::FLOAT8, Type::TIMESTAMPTZ, Type::BOOL];
         let mut writer = BinaryCopyInWriter::new(copy, &types)?;
-        for i in 0..n {
-            let r = wide_row(i, &names);
-            writer.write_row(&(r.a, r.b, r.c, r.d, r.e)).await?;
-        }
-        let rows = writer.finish().await?;
-        let span = meter.stop();
-        check_rows("copyin", n, rows)?;
-        conn.batch_execute("TRUNCATE bench_copy").await?;
-        conn.close().await?;
-        Ok(Outcome {
-            ops: n,
-            span,
-            checksum: rows,
-        })
-    }
-
-    /// `copyin` with `&[&dyn ToSql]` rows (`BinaryCopyInWriter::write`).
-    pub async fn copyin_dyn(conninfo: &str, n: u64) -> Result<Outcome, BoxError> {
-        let names = names();
-        let mut conn = Connection::connect(conninfo).await?;
-        crate::measure::watch_server(conn.backend_pid());
-        conn.batch_execute("TRUNCATE bench_copy").await?;
-        let meter = Meter::start();
-        let copy = conn.copy_in(COPY_SQL).await?;
-        let types = [Type::INT8, Type::TEXT, Type::FLOAT8, Type::TIMESTAMPTZ, Type::BOOL];
-        let mut writer = BinaryCopyInWriter::new(copy, &types)?;
-        for i in 0..n {
-            let r = wide_row(i, &names);
-            writer.write(&[&r.a, &r.b, &r.c, &r.d, &r.e]).await?;
+        // Two loops, not a branch in one: each API is timed in a loop of its own.
+        if tuples {
+            for r in (0..n).map(|i| wide_row(i, &names)) {
+                writer.write_row(&(r.a, r.b, r.c, r.d, r.e)).await?;
+            }
+        } else {
+            for r in (0..n).map(|i| wide_row(i, &names)) {
+                writer.write(&[&r.a, &r.b, &r.c, &r.d, &r.e]).await?;
+            }
         }
         let rows = writer.finish().await?;
         let span = meter.stop();
